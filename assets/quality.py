@@ -1,0 +1,60 @@
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.ingest import report_cells
+from expectations.suites import validate
+from pipeline import warehouse
+from pipeline.rules import HARD, RULES, Rule
+
+MAX_LISTED = 50  # failing cells listed in check metadata; the full list is in dq_results
+
+
+@dg.asset(group_name="quality", deps=[report_cells], kinds={"duckdb"})
+def dq_results(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Rule verdicts: one row per report × rule × scope (column, row, block or cell).
+
+    Computed by the rule SQL of `sql/rule_*.sql` from the rule catalogue. `passed` is NULL where a
+    rule cannot be assessed because a cell it needs is blank or absent.
+    """
+    with duckdb.get_connection() as con:
+        warehouse.refresh_dq_results(con)
+        rows = con.execute(
+            "select rule_id, count(*) filter (where passed), count(*) filter (where not passed), "
+            "count(*) filter (where passed is null) from dq_results group by rule_id order by rule_id"
+        ).fetchall()
+    return dg.MaterializeResult(
+        metadata={f"{r}": f"{ok} passed, {bad} failed, {na} not assessable" for r, ok, bad, na in rows}
+    )
+
+
+def rule_check(rule: Rule) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=report_cells,
+        name=f"rule_{rule.id}",
+        description=f"{rule.id} ({rule.severity}): {rule.description} Validated by the GX suite xxgk.{rule.id}.",
+        blocking=False,
+    )
+    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as con:
+            frame = warehouse.rule_frame(con, rule)
+        result = validate(rule, frame)
+        listed = result.failures.head(MAX_LISTED)
+        return dg.AssetCheckResult(
+            passed=result.success,
+            severity=dg.AssetCheckSeverity.ERROR if rule.severity == HARD else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "scopes_evaluated": result.evaluated,
+                "scopes_failed": result.failures.height,
+                "scopes_not_assessable": result.not_assessable,
+                "failing_reports": dg.MetadataValue.json(result.failing_reports),
+                "failing_cells": dg.MetadataValue.md(
+                    "\n".join(f"- `{r['source_file']}` {r['scope']}: {r['details']}" for r in listed.iter_rows(named=True))
+                    or "none"
+                ),
+            },
+        )
+
+    return _check
+
+
+rule_checks = [rule_check(rule) for rule in RULES]

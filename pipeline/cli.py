@@ -1,0 +1,72 @@
+"""`xxgk run`: materialise every asset in-process over a folder of reports into a warehouse."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.settings import Settings
+
+
+def run(settings: Settings, verbose: bool = False) -> int:
+    import dagster as dg
+
+    from assets.definitions import ALL_ASSETS
+    from assets.quality import rule_checks
+    from assets.resources import build_resources
+    from pipeline import warehouse
+
+    if not settings.raw_dir.is_dir():
+        print(f"xxgk: raw directory {settings.raw_dir} does not exist", file=sys.stderr)
+        return 2
+    result = dg.materialize(
+        [*ALL_ASSETS, *rule_checks],
+        resources=build_resources(settings),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
+    )
+    if not result.success:
+        print("xxgk: the run failed; see the log above", file=sys.stderr)
+        return 1
+    con = warehouse.connect(settings.warehouse)
+    try:
+        print(summary(con, settings))
+    finally:
+        con.close()
+    return 0
+
+
+def summary(con, settings: Settings) -> str:  # type: ignore[no-untyped-def]
+    reports = con.execute("select count(*), count(*) filter (where status <> 'parsed') from reports").fetchone()
+    cells = con.execute("select count(*), count(value) from v_report_cells").fetchone()
+    quarantined = con.execute("select source_file, reason_code from quarantine order by 1").fetchall()
+    rules = con.execute(
+        "select rule_id, count(*) filter (where passed), count(*) filter (where not passed), "
+        "count(*) filter (where passed is null), string_agg(distinct source_file, ', ') filter (where not passed) "
+        "from dq_results group by rule_id order by rule_id"
+    ).fetchall()
+    lines = [
+        f"warehouse: {settings.warehouse}",
+        f"reports read: {reports[0]} ({reports[1]} partial), quarantined: {len(quarantined)}",
+        f"cells loaded: {cells[0]} ({cells[1]} with a value)",
+        "rules (passed / failed / not assessable):",
+    ]
+    for rule_id, ok, bad, na, files in rules:
+        lines.append(f"  {rule_id:<3} {ok:>6} / {bad:>4} / {na:>4}" + (f"   failing: {files}" if bad else ""))
+    lines += [f"quarantine: {name}: {code}" for name, code in quarantined]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="xxgk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser("run", help="materialise every asset over DIR into FILE")
+    run_p.add_argument("--raw-dir", type=Path, help="folder of reports (default data/raw or $XXGK_RAW_DIR)")
+    run_p.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse.duckdb or $XXGK_WAREHOUSE)")
+    run_p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step log")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(raw_dir=args.raw_dir, warehouse=args.warehouse)
+    return run(settings, args.verbose)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The neutral document model every reader produces: lines of cells, each cell knowing its source."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where a piece of text came from: page and bbox (PDF), table/row/column (DOCX, HTML, PDF
+    tables) or a character span in the decoded text (text dumps, text layers)."""
+
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    char_start: int | None = None
+    char_end: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def shifted(self, start: int, end: int) -> "Lineage":
+        """The lineage of a sub-span [start, end) of this piece's text."""
+        if self.char_start is None:
+            return self
+        return Lineage(
+            self.page, self.table, self.row, self.col,
+            self.char_start + start, self.char_start + end, self.bbox,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    lineage: Lineage
+
+
+@dataclass
+class Line:
+    """A text line (cells split on tabs or markdown pipes) or one row of a table grid."""
+
+    cells: list[Cell]
+    # True for rows of a real table grid, where an empty cell is a printed blank, not layout padding.
+    grid: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells)
+
+
+@dataclass
+class Document:
+    format: str
+    lines: list[Line]
+    title: str | None = None  # a title the container states (HTML <title>, PDF metadata)
+    meta: dict[str, str] = field(default_factory=dict)
+    pages: int | None = None

@@ -1,0 +1,84 @@
+"""A parsed report as polars frames, one per warehouse table (the tidy shape that gets loaded)."""
+
+from datetime import UTC, datetime
+
+import polars as pl
+
+from pipeline.parse import APPLICATIONS, PROACTIVE, REVIEW_LITIGATION, ParsedReport
+from pipeline.settings import PARSER_VERSION
+from pipeline.sniff import SourceFile
+
+CELL_SCHEMA = {
+    "source_file": pl.String, "row_key": pl.String, "col_key": pl.String, "value": pl.Float64,
+    "semantic": pl.String, "raw_text": pl.String, "note": pl.String, "decimals": pl.Int32,
+    "page": pl.Int32, "table_index": pl.Int32, "row_index": pl.Int32, "col_index": pl.Int32,
+    "char_start": pl.Int32, "char_end": pl.Int32,
+    "x0": pl.Float64, "top": pl.Float64, "x1": pl.Float64, "bottom": pl.Float64,
+}  # fmt: skip
+CELL_TABLES = {
+    PROACTIVE: "proactive_cells",
+    APPLICATIONS: "application_cells",
+    REVIEW_LITIGATION: "review_litigation_cells",
+}
+
+
+def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.DataFrame]:
+    unreadable = {"unreadable", "ambiguous_row", "value_count", "row_missing", "section_missing"}
+    status = "partial" if any(i.code in unreadable for i in report.issues) else "parsed"
+    frames: dict[str, pl.DataFrame] = {
+        "reports": pl.DataFrame(
+            [
+                {
+                    "source_file": source.name,
+                    "sha256": source.sha256,
+                    "format": source.format,
+                    "agency": report.agency,
+                    "year": report.year,
+                    "title": report.title,
+                    "template": report.template,
+                    "status": status,
+                    "issue_count": len(report.issues),
+                    "parser_version": PARSER_VERSION,
+                    "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+                }
+            ]
+        ),
+        "parse_issues": pl.DataFrame(
+            [
+                {"source_file": source.name, "table_name": i.table, "row_key": i.row_key,
+                 "issue_code": i.code, "detail": i.detail}
+                for i in report.issues
+            ],
+            schema={"source_file": pl.String, "table_name": pl.String, "row_key": pl.String,
+                    "issue_code": pl.String, "detail": pl.String},
+        ),  # fmt: skip
+        "report_sections": pl.DataFrame(
+            [
+                {"source_file": source.name, "section_no": s.number, "title": s.title,
+                 "first_line": s.first_line, "body": s.text}
+                for s in report.sections.values()
+            ],
+            schema={"source_file": pl.String, "section_no": pl.Int32, "title": pl.String,
+                    "first_line": pl.Int32, "body": pl.String},
+        ),  # fmt: skip
+    }
+    for table, target in CELL_TABLES.items():
+        rows = []
+        for c in report.cells:
+            if c.table != table:
+                continue
+            lin = c.lineage
+            bbox = lin.bbox if lin and lin.bbox else (None, None, None, None)
+            rows.append(
+                {
+                    "source_file": source.name, "row_key": c.row_key, "col_key": c.col_key,
+                    "value": c.value, "semantic": c.semantic, "raw_text": c.raw, "note": c.note,
+                    "decimals": c.decimals,
+                    "page": lin.page if lin else None, "table_index": lin.table if lin else None,
+                    "row_index": lin.row if lin else None, "col_index": lin.col if lin else None,
+                    "char_start": lin.char_start if lin else None, "char_end": lin.char_end if lin else None,
+                    "x0": bbox[0], "top": bbox[1], "x1": bbox[2], "bottom": bbox[3],
+                }
+            )  # fmt: skip
+        frames[target] = pl.DataFrame(rows, schema=CELL_SCHEMA)
+    return frames

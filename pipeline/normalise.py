@@ -1,0 +1,87 @@
+"""Text normalisation: characters, label keys and cell values (spec §5.1, §5.4)."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# NFKC folds the Kangxi radicals (U+2F00–U+2FD5) but not the CJK Radicals Supplement (U+2E80–U+2EF3),
+# which PDF text layers use for common characters ("人民" extracted as "⼈⺠"). Map those explicitly.
+_RADICALS_SUPPLEMENT = {
+    "⺁": "厂", "⺅": "亻", "⺆": "冂", "⺇": "几", "⺊": "卜", "⺋": "卩", "⺌": "小", "⺍": "小",
+    "⺎": "兀", "⺏": "尣", "⺐": "尢", "⺑": "尢", "⺒": "巳", "⺓": "幺", "⺔": "彐", "⺕": "彐",
+    "⺖": "忄", "⺗": "心", "⺘": "扌", "⺙": "攵", "⺛": "无", "⺜": "日", "⺝": "月", "⺞": "歹",
+    "⺟": "母", "⺠": "民", "⺡": "氵", "⺢": "氵", "⺣": "灬", "⺤": "爫", "⺥": "爫", "⺦": "丬",
+    "⺧": "牛", "⺨": "犭", "⺩": "王", "⺪": "疋", "⺫": "罒", "⺬": "示", "⺭": "礻", "⺮": "竹",
+    "⺯": "糸", "⺰": "纟", "⺱": "罒", "⺲": "罒", "⺳": "罒", "⺴": "罒", "⺵": "罒", "⺶": "羊",
+    "⺷": "羊", "⺸": "羊", "⺹": "耂", "⺺": "肀", "⺻": "聿", "⺼": "月", "⺽": "臼", "⺾": "艹",
+    "⺿": "艹", "⻀": "艹", "⻁": "虎", "⻂": "衤", "⻃": "覀", "⻄": "西", "⻅": "见", "⻆": "角",
+    "⻇": "角", "⻈": "讠", "⻉": "贝", "⻊": "足", "⻋": "车", "⻌": "辶", "⻍": "辶", "⻎": "辶",
+    "⻏": "阝", "⻐": "钅", "⻑": "長", "⻒": "镸", "⻓": "长", "⻔": "门", "⻖": "阝", "⻗": "雨",
+    "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻞": "食", "⻟": "食",
+    "⻠": "饣", "⻡": "首", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤",
+    "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟",
+}  # fmt: skip
+_CHAR_MAP = str.maketrans(_RADICALS_SUPPLEMENT)
+
+# Spam mirrors insert pinyin glosses after characters: "務(wù)", "(gong)" (spec §5.5).
+_PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")
+# Word-processor debris in text dumps: "[bookmark: OLE_LINK1]".
+_DEBRIS = re.compile(r"\[bookmark:[^\]]*\]")
+_NON_KEY = re.compile(r"[^0-9a-z\u3400-\u9fff]")
+
+
+def normalise_text(text: str) -> str:
+    """Fold a piece of extracted text to one canonical character set (keeps whitespace)."""
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    text = _DEBRIS.sub("", text)
+    return _PINYIN_GLOSS.sub("", text)
+
+
+def label_key(text: str) -> str:
+    """The form labels are matched on: normalised, lower-cased, no whitespace and no punctuation."""
+    return _NON_KEY.sub("", normalise_text(text).lower())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cell values. A value keeps what it meant: a number, a printed zero, a blank or a not-applicable mark.
+
+NUMBER = "number"
+ZERO = "zero"
+BLANK = "blank"  # an empty cell of a real table grid
+NOT_APPLICABLE = "na"  # "/", "—", "-" printed in the cell
+ABSENT = "absent"  # the cell is not in the source at all (missing row or column)
+UNREADABLE = "unreadable"  # the source has something there, but not one clear reading
+
+# "无" is deliberately not here: in spaced-out labels ("无 法 提 供") it is a character, not a mark.
+_NA_MARKS = {"/", "//", "\\", "-", "--", "—", "——", "–", "―", "―――", "n/a", "×"}
+_NUMBER = re.compile(
+    r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?P<unit>件|个|条|项|起|次|宗|元|万元)?"
+    r"(?P<note>[(（][^()（）]*[)）])?$"
+)
+
+
+@dataclass(frozen=True)
+class Value:
+    semantic: str
+    value: float | None
+    raw: str
+    note: str | None = None  # an annotation printed inside the cell, e.g. "（其中修订 16 件）"
+    decimals: int = 0
+
+
+def read_value(raw: str) -> Value | None:
+    """Read one cell or token as a value; None when it is not a value (a label or other text)."""
+    text = normalise_text(raw).strip()
+    if re.search(r"\s", text):  # several tokens: the caller splits them
+        return None
+    if text == "":
+        return Value(BLANK, None, raw)
+    if text.lower() in _NA_MARKS:
+        return Value(NOT_APPLICABLE, None, raw)
+    m = _NUMBER.match(text)
+    if not m:
+        return None
+    number = float(m["sign"] + m["num"].replace(",", "") + (m["frac"] or ""))
+    decimals = len(m["frac"]) - 1 if m["frac"] else 0
+    return Value(ZERO if number == 0 else NUMBER, number, raw, m["note"], decimals)

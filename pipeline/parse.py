@@ -1,0 +1,552 @@
+"""The template parser: one `Document` in, every cell of sections 二, 三 and 四 out.
+
+Sections are found by title, rows by label and columns by canonical position; where more than one
+reading is possible the arithmetic rules choose, and what cannot be read unambiguously is recorded as
+a parse issue with the cell left NULL (never guessed, never coerced to 0).
+"""
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pipeline.catalogue import (
+    ALL_APPLICATION_ROWS,
+    APPLICANT_COLUMNS,
+    ORG_COLUMNS,
+    REVIEW_BLOCKS,
+    REVIEW_COLUMNS,
+    SECTION_TITLES,
+    TEMPLATE_2019,
+    TEMPLATE_2021,
+    TEMPLATE_2021_23ROW,
+    TEMPLATES,
+    ApplicationRow,
+    ProactiveItem,
+    Template,
+)
+from pipeline.document import Document, Line, Lineage
+from pipeline.normalise import (
+    ABSENT,
+    BLANK,
+    NOT_APPLICABLE,
+    NUMBER,
+    UNREADABLE,
+    ZERO,
+    Value,
+    label_key,
+    normalise_text,
+    read_value,
+)
+
+T = TypeVar("T")
+
+PROACTIVE = "proactive"
+APPLICATIONS = "applications"
+REVIEW_LITIGATION = "review_litigation"
+
+
+@dataclass(frozen=True)
+class ParsedCell:
+    table: str
+    row_key: str
+    col_key: str
+    value: float | None
+    semantic: str
+    raw: str | None = None
+    lineage: Lineage | None = None
+    note: str | None = None
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    table: str | None
+    row_key: str | None
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    title: str
+    first_line: int  # index of the title line
+    end_line: int  # exclusive
+    text: str
+
+
+@dataclass
+class ParsedReport:
+    agency: str | None
+    year: int | None
+    title: str | None
+    template: str | None
+    sections: dict[int, Section]
+    cells: list[ParsedCell] = field(default_factory=list)
+    issues: list[ParseIssue] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return any(n in self.sections for n in (2, 3, 4))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tokens: every cell becomes label text or values; space-separated runs of numbers are split apart.
+
+
+@dataclass(frozen=True)
+class Token:
+    label: str | None  # label text (normalised), None for a value
+    value: Value | None
+    lineage: Lineage
+    line: int
+
+
+_PIECE = re.compile(r"\S+")
+
+
+def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
+    tokens: list[Token] = []
+    for i, line in enumerate(lines, start):
+        for cell in line.cells:
+            whole = read_value(cell.text)
+            if whole is not None:
+                # In a text dump an empty cell is layout padding; in a real grid it is a printed blank.
+                if whole.semantic != BLANK or line.grid:
+                    tokens.append(Token(None, whole, cell.lineage, i))
+                continue
+            label_parts: list[tuple[int, int]] = []
+            for m in _PIECE.finditer(cell.text):
+                piece = read_value(m.group())
+                if piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
+                    if label_parts:
+                        tokens.append(_label_token(cell.text, label_parts, cell.lineage, i))
+                        label_parts = []
+                    tokens.append(Token(None, piece, cell.lineage.shifted(m.start(), m.end()), i))
+                else:
+                    label_parts.append((m.start(), m.end()))
+            if label_parts:
+                tokens.append(_label_token(cell.text, label_parts, cell.lineage, i))
+    return tokens
+
+
+def _label_token(text: str, parts: list[tuple[int, int]], lineage: Lineage, line: int) -> Token:
+    start, end = parts[0][0], parts[-1][1]
+    return Token(normalise_text(text[start:end]), None, lineage.shifted(start, end), line)
+
+
+@dataclass
+class Run:
+    """Label text followed by the values printed after it."""
+
+    labels: list[Token]
+    values: list[Token]
+
+    @property
+    def key(self) -> str:
+        return label_key("".join(t.label or "" for t in self.labels))
+
+
+def runs(tokens: list[Token]) -> list[Run]:
+    out: list[Run] = []
+    labels: list[Token] = []
+    values: list[Token] = []
+    for tok in tokens:
+        if tok.value is None:
+            if values:
+                out.append(Run(labels, values))
+                labels, values = [], []
+            labels.append(tok)
+        else:
+            values.append(tok)
+    if labels or values:
+        out.append(Run(labels, values))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sections
+
+
+_ENUMERATOR = re.compile(r"^(第?[一二三四五六七八九十]{1,2}|[1-9])(部分)?")
+_TITLE_KEYS = {n: tuple(label_key(t) for t in titles) for n, titles in SECTION_TITLES.items()}
+_TITLE_SUFFIXES = ("统计表", "表", "")
+
+
+def section_of(line_text: str) -> int | None:
+    """The section number a line is the title of, or None."""
+    key = label_key(line_text)
+    if not key or len(key) > 40:
+        return None
+    m = _ENUMERATOR.match(key)
+    rest = key[m.end() :] if m else key
+    for number, titles in _TITLE_KEYS.items():
+        for title in titles:
+            for suffix in _TITLE_SUFFIXES:
+                if m and rest.endswith(title + suffix) and len(rest) <= len(title) + len(suffix) + 10:
+                    return number
+                if not m and rest == title + suffix:
+                    return number
+    return None
+
+
+def find_sections(doc: Document) -> dict[int, Section]:
+    hits: dict[int, int] = {}
+    for i, line in enumerate(doc.lines):
+        number = section_of(line.text)
+        if number is not None and number not in hits:
+            hits[number] = i
+    starts = sorted(hits.values())
+    sections = {}
+    for number, first in hits.items():
+        later = [s for s in starts if s > first]
+        end = later[0] if later else len(doc.lines)
+        text = "\n".join(line.text for line in doc.lines[first + 1 : end])
+        sections[number] = Section(number, normalise_text(doc.lines[first].text), first, end, text)
+    return sections
+
+
+# ---------------------------------------------------------------------------------------------------
+# Title: agency and statistics year
+
+
+_TITLE = re.compile(
+    r"(?P<pre>[\u4e00-\u9fff（）()·]{0,40}?)(?P<year>(?:19|20)\d{2})年度?"
+    r"(?P<mid>[\u4e00-\u9fff（）()·]{0,40}?)政府信息公开(?:工作)?(?:年度)?(?:工作)?报告"
+)
+_HEADING_PREFIX = re.compile(r"^.*?(总体情况|年度报告)")
+_PERIOD = re.compile(r"统计期限自((?:19|20)\d{2})年1月1日")
+
+
+def read_title(doc: Document, sections: dict[int, Section]) -> tuple[str | None, int | None, str | None]:
+    candidates: list[str] = []
+    if doc.title:
+        candidates.append(doc.title)
+    head = [re.sub(r"\s+", "", normalise_text(line.text)) for line in doc.lines[:40]]
+    candidates += head
+    candidates += [a + b for a, b in itertools.pairwise(head)]
+    for text in candidates:
+        m = _TITLE.search(text)
+        if not m:
+            continue
+        agency = (m["pre"] or m["mid"]).strip("（）()·")
+        agency = _HEADING_PREFIX.sub("", agency) or agency
+        if len(agency) >= 2:
+            return agency, int(m["year"]), m.group(0)
+    whole = "\n".join(line.text for line in doc.lines[:80])
+    period = _PERIOD.search(re.sub(r"\s+", "", normalise_text(whole)))
+    return None, int(period[1]) if period else None, None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Label matching
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def label_score(key: str, alias: str) -> tuple[int, int] | None:
+    """How well the end of a label buffer matches one label: exact suffix, a label cut short (its
+    rest continues after the values, as across a page break), or one edit away (typos)."""
+    a = label_key(alias)
+    if not a or not key:
+        return None
+    if key.endswith(a):
+        return (3, len(a))
+    shortest = max(4, int(len(a) * 0.6))
+    for k in range(len(a) - 1, shortest - 1, -1):
+        if key.endswith(a[:k]):
+            return (2, k)
+    if len(a) >= 5:
+        for width in (len(a) - 1, len(a), len(a) + 1):
+            if len(key) >= width and _distance(key[-width:], a) <= 1:
+                return (1, len(a))
+    return None
+
+
+def best_match(key: str, options: list[tuple[T, tuple[str, ...]]]) -> T | None:
+    best: tuple[tuple[int, int], T] | None = None
+    for item, aliases in options:
+        for alias in aliases:
+            score = label_score(key, alias)
+            if score and (best is None or score > best[0]):
+                best = (score, item)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Section 二
+
+
+def detect_proactive_template(section: Section | None) -> str:
+    key = label_key(section.text) if section else ""
+    return TEMPLATE_2019 if ("本年新制作数量" in key or "上一年项目数量" in key) else TEMPLATE_2021
+
+
+def parse_proactive(lines: list[Line], section: Section | None, template: Template) -> tuple[list, list]:
+    cells: list[ParsedCell] = []
+    issues: list[ParseIssue] = []
+    found: dict[str, list[Token]] = {}
+    if section is not None:
+        for run in runs(tokenize(lines[section.first_line + 1 : section.end_line], section.first_line + 1)):
+            if not run.values:
+                continue
+            options = [(p, (p.label, *p.aliases)) for p in template.proactive if p.key not in found]
+            item = best_match(run.key, options)
+            if item is None:
+                issues.append(ParseIssue(PROACTIVE, None, "unmatched_values", _describe(run)))
+                continue
+            found[item.key] = run.values
+    for item in template.proactive:
+        values = found.get(item.key)
+        if values is None:
+            issues.append(ParseIssue(PROACTIVE, item.key, "row_missing", f"no values found for {item.label}"))
+            cells += [ParsedCell(PROACTIVE, item.key, c, None, ABSENT) for c in item.columns]
+        elif len(values) != len(item.columns):
+            issues.append(
+                ParseIssue(
+                    PROACTIVE,
+                    item.key,
+                    "value_count",
+                    f"{item.label}: {len(values)} values for {len(item.columns)} columns: "
+                    + " ".join(v.value.raw for v in values if v.value),
+                )
+            )
+            cells += [_unreadable(PROACTIVE, item.key, c, values) for c in item.columns]
+        else:
+            cells += [_cell(PROACTIVE, item.key, c, tok) for c, tok in zip(item.columns, values, strict=True)]
+    return cells, issues
+
+
+def _cell(table: str, row: str, col: str, tok: Token) -> ParsedCell:
+    v = tok.value
+    assert v is not None
+    return ParsedCell(table, row, col, v.value, v.semantic, v.raw, tok.lineage, v.note, v.decimals)
+
+
+def _unreadable(table: str, row: str, col: str, values: list[Token]) -> ParsedCell:
+    raw = " ".join(t.value.raw for t in values if t.value)
+    return ParsedCell(table, row, col, None, UNREADABLE, raw, values[0].lineage if values else None)
+
+
+def _describe(run: Run) -> str:
+    label = "".join(t.label or "" for t in run.labels)[-40:]
+    return f"{label!r}: " + " ".join(t.value.raw for t in run.values if t.value)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Section 三
+
+
+def _header_columns(header_key: str) -> list[str]:
+    return [c.key for c in APPLICANT_COLUMNS if any(label_key(a) in header_key for a in (c.label, *c.aliases))]
+
+
+def _split_concatenated(digits: str, width: int) -> list[list[int]]:
+    """Every way to cut a run of digits into `width` numbers whose last equals the sum of the rest
+    (H2). Crawled page text sometimes loses the separators: '21710000218' is 217 1 0 0 0 0 218."""
+    found = []
+    for cuts in itertools.combinations(range(1, len(digits)), width - 1):
+        parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)), strict=True)]
+        if any(len(p) > 1 and p.startswith("0") for p in parts):
+            continue
+        nums = [int(p) for p in parts]
+        if sum(nums[:-1]) == nums[-1]:
+            found.append(nums)
+    return found
+
+
+def parse_applications(lines: list[Line], section: Section | None) -> tuple[list, list, str | None]:
+    """Section 三. Returns cells, issues and the row layout (2021 or 2021-23row) seen in the labels."""
+    cells: list[ParsedCell] = []
+    issues: list[ParseIssue] = []
+    found: dict[str, Run] = {}
+    header_key = ""
+    if section is not None:
+        all_runs = runs(tokenize(lines[section.first_line + 1 : section.end_line], section.first_line + 1))
+        order = {r.key: i for i, r in enumerate(ALL_APPLICATION_ROWS)}
+        last = -1
+        for run in all_runs:
+            if not run.values:
+                continue
+            options = [(r, (r.label, *r.aliases)) for r in ALL_APPLICATION_ROWS if r.key not in found]
+            row = best_match(run.key, options)
+            if row is None:
+                issues.append(ParseIssue(APPLICATIONS, None, "unmatched_values", _describe(run)))
+                continue
+            if not found:
+                header_key = run.key
+            if order[row.key] < last:
+                issues.append(
+                    ParseIssue(APPLICATIONS, row.key, "row_out_of_order", f"{row.code} {row.label} after a later row")
+                )
+            last = order[row.key]
+            found[row.key] = run
+    split = any(k.startswith("3.6.") for k in found)
+    layout = TEMPLATE_2021_23ROW if "3.6" in found and not split else TEMPLATE_2021 if found else None
+    template = TEMPLATES[layout or TEMPLATE_2021]
+    if "3.6" in found and split:
+        issues.append(ParseIssue(APPLICATIONS, "3.6", "mixed_layout", "both 三(六) as one row and its sub-rows"))
+
+    header_cols = _header_columns(header_key)
+    missing_col = "other"
+    if len(header_cols) == 6:
+        missing_col = next(c.key for c in APPLICANT_COLUMNS if c.key not in header_cols)
+    columns = [c.key for c in APPLICANT_COLUMNS]
+    for row in template.application_rows:
+        run = found.get(row.key)
+        if run is None:
+            issues.append(ParseIssue(APPLICATIONS, row.key, "row_missing", f"no row {row.code} {row.label}"))
+            cells += [ParsedCell(APPLICATIONS, row.key, c, None, ABSENT) for c in columns]
+            continue
+        cells += _application_row(row, run.values, columns, missing_col, issues)
+    return cells, issues, layout
+
+
+def _application_row(
+    row: ApplicationRow, values: list[Token], columns: list[str], missing_col: str, issues: list[ParseIssue]
+) -> list[ParsedCell]:
+    n = len(values)
+    if n == len(columns):
+        return [_cell(APPLICATIONS, row.key, c, t) for c, t in zip(columns, values, strict=True)]
+    if n == len(columns) - 1:
+        present = [c for c in columns if c != missing_col]
+        issues.append(
+            ParseIssue(
+                APPLICATIONS,
+                row.key,
+                "column_missing",
+                f"{row.code}: 6 values under a 7-column header; read as {missing_col} absent (NULL)",
+            )
+        )
+        out = [_cell(APPLICATIONS, row.key, c, t) for c, t in zip(present, values, strict=True)]
+        return [*out, ParsedCell(APPLICATIONS, row.key, missing_col, None, ABSENT)]
+    if n == 1 and values[0].value and values[0].value.semantic in (NUMBER, ZERO):
+        digits = re.sub(r"\D", "", normalise_text(values[0].value.raw))
+        splits = _split_concatenated(digits, len(columns)) if len(digits) > len(columns) - 1 else []
+        if len(splits) == 1:
+            issues.append(
+                ParseIssue(APPLICATIONS, row.key, "split_by_rule", f"{row.code}: {digits} split as {splits[0]}")
+            )
+            tok = values[0]
+            return [
+                ParsedCell(APPLICATIONS, row.key, c, float(v), ZERO if v == 0 else NUMBER, tok.value.raw, tok.lineage)
+                for c, v in zip(columns, splits[0], strict=True)
+            ]
+        detail = f"{row.code}: '{digits}' has {len(splits)} splits that satisfy the row total"
+        issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_row", detail))
+        return [_unreadable(APPLICATIONS, row.key, c, values) for c in columns]
+    raw = " ".join(t.value.raw for t in values if t.value)
+    issues.append(
+        ParseIssue(APPLICATIONS, row.key, "value_count", f"{row.code}: {n} values for {len(columns)} columns: {raw}")
+    )
+    return [_unreadable(APPLICATIONS, row.key, c, values) for c in columns]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Section 四
+
+
+def _h4_holds(nums: list[float | None]) -> bool:
+    for b in range(3):
+        block = nums[b * 5 : b * 5 + 5]
+        if any(v is None for v in block) or sum(block[:4]) != block[4]:  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list]:
+    cells: list[ParsedCell] = []
+    issues: list[ParseIssue] = []
+    width = len(REVIEW_BLOCKS) * len(REVIEW_COLUMNS)
+    keys = [(b.key, c.key) for b in REVIEW_BLOCKS for c in REVIEW_COLUMNS]
+    values: list[Token] = []
+    header_key = ""
+    if section is not None:
+        section_runs = runs(tokenize(lines[section.first_line + 1 : section.end_line], section.first_line + 1))
+        long_runs = [r for r in section_runs if len(r.values) >= width]
+        chosen = long_runs[0] if long_runs else None
+        if chosen is None:
+            all_values = [t for r in section_runs for t in r.values]
+            if len(all_values) == width:
+                chosen = Run([t for r in section_runs for t in r.labels], all_values)
+        if chosen is not None:
+            values = chosen.values
+            header_key = label_key("".join(t.label or "" for r in section_runs for t in r.labels))
+    if not values:
+        issues.append(ParseIssue(REVIEW_LITIGATION, None, "row_missing", f"no run of {width} values in section 四"))
+        return [ParsedCell(REVIEW_LITIGATION, b, c, None, ABSENT) for b, c in keys], issues
+
+    reading: list[Token | None] = list(values[:width])
+    nums = [t.value.value if t and t.value else None for t in reading]
+    if len(values) > width:
+        extra = " ".join(t.value.raw for t in values[width:] if t.value)
+        issues.append(ParseIssue(REVIEW_LITIGATION, None, "extra_values", f"{len(values) - width} extra: {extra}"))
+    if not _h4_holds(nums):
+        # A merged header cell ("结果" over 维持 and 纠正) leaves one value fewer in that block. Only
+        # when the header shows the merge, insert the missing cell where the rules then hold.
+        merged = header_key.count("维持") < len(REVIEW_BLOCKS) and header_key.count("纠正") < len(REVIEW_BLOCKS)
+        trailing_zero = len(values) == width and nums[-1] == 0
+        if merged and trailing_zero:
+            for b in range(len(REVIEW_BLOCKS)):
+                pos = b * len(REVIEW_COLUMNS) + 1  # the 纠正 cell of block b, absorbed by the merge
+                candidate = [*reading[:pos], None, *reading[pos : width - 1]]
+                cand_nums = [t.value.value if t and t.value else 0.0 for t in candidate]
+                if _h4_holds(cand_nums):
+                    block = REVIEW_BLOCKS[b]
+                    issues.append(
+                        ParseIssue(
+                            REVIEW_LITIGATION,
+                            block.key,
+                            "merged_header",
+                            f"{block.label}: header merges 结果维持/结果纠正 into one cell; the merged value is "
+                            "read as 维持 and 纠正 as 0 (the only reading where every 总计 adds up); "
+                            "the printed split is unknown",
+                        )
+                    )
+                    cells = []
+                    for (bk, ck), tok in zip(keys, candidate, strict=True):
+                        if tok is None:
+                            cells.append(ParsedCell(REVIEW_LITIGATION, bk, ck, 0.0, ZERO, None, None, "inferred"))
+                        else:
+                            cells.append(_cell(REVIEW_LITIGATION, bk, ck, tok))
+                    return cells, issues
+    return [_cell(REVIEW_LITIGATION, b, c, t) for (b, c), t in zip(keys, reading, strict=True)], issues
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def parse_document(doc: Document) -> ParsedReport:
+    sections = find_sections(doc)
+    agency, year, title = read_title(doc, sections)
+    report = ParsedReport(agency, year, title, None, sections)
+    if not report.readable:
+        return report
+    for number in (1, 2, 3, 4, 5, 6):
+        if number not in sections:
+            report.issues.append(ParseIssue(None, None, "section_missing", f"no title found for section {number}"))
+    proactive_template = detect_proactive_template(sections.get(2))
+    app_cells, app_issues, layout = parse_applications(doc.lines, sections.get(3))
+    template = TEMPLATE_2019 if proactive_template == TEMPLATE_2019 else (layout or TEMPLATE_2021)
+    pro_cells, pro_issues = parse_proactive(doc.lines, sections.get(2), TEMPLATES[template])
+    rev_cells, rev_issues = parse_review(doc.lines, sections.get(4))
+    report.template = template
+    report.cells = pro_cells + app_cells + rev_cells
+    report.issues += pro_issues + app_issues + rev_issues
+    return report
+
+
+def template_of(report: ParsedReport) -> Template:
+    return TEMPLATES[report.template or TEMPLATE_2021]
+
+
+__all__ = ["ProactiveItem", "parse_document", "template_of"]

@@ -1,0 +1,76 @@
+"""Discover raw files and decide, from their bytes, what each one is (or why it is quarantined)."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.read.text import decode_text
+from pipeline.settings import Settings
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    sha256: str
+    size: int
+    format: str | None  # text | pdf | docx | html | None when quarantined
+    reason_code: str | None = None
+    reason: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Every regular file under raw_dir (hidden files and expected-value sidecars skipped)."""
+    return sorted(
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".expected.json")
+    )
+
+
+def sniff(path: Path, settings: Settings) -> SourceFile:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+
+    def quarantined(code: str, reason: str) -> SourceFile:
+        return SourceFile(path, digest, len(data), None, code, reason)
+
+    if not data.strip():
+        return quarantined("empty_file", f"{path.name} is empty ({len(data)} bytes)")
+    if len(data) > settings.max_file_bytes:
+        return quarantined(
+            "too_large", f"{path.name} is {len(data)} bytes, over the {settings.max_file_bytes}-byte limit"
+        )
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return SourceFile(path, digest, len(data), "pdf")
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/document.xml" in data[:65536] or b"word/" in data:
+            return SourceFile(path, digest, len(data), "docx")
+        return quarantined("unsupported_archive", f"{path.name} is a ZIP archive but not a Word document")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return SourceFile(path, digest, len(data), "legacy_office")
+    try:
+        text = decode_text(data)
+    except UnicodeDecodeError:
+        return quarantined(
+            "unknown_format", f"{path.name} is neither PDF, DOCX, HTML nor text in UTF-8/UTF-16/GB18030"
+        )
+    stripped = text.lstrip()
+    if stripped[:1] in "{[":
+        try:
+            json.loads(stripped)
+        except ValueError:
+            pass
+        else:
+            return quarantined("not_a_report", f"{path.name} is a JSON document, not an annual report")
+    lowered = stripped[:4096].lower()
+    if lowered.startswith(("<!doctype html", "<html", "<?xml")) or "<table" in lowered or "<body" in lowered:
+        return SourceFile(path, digest, len(data), "html")
+    if "\x00" in text:
+        return quarantined("unknown_format", f"{path.name} holds binary data, not a text report")
+    return SourceFile(path, digest, len(data), "text")

@@ -1,0 +1,132 @@
+"""DuckDB: schema, label dimensions, per-report atomic loads, quarantine and rule verdicts."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.catalogue import (
+    ALL_APPLICATION_ROWS,
+    APPLICANT_COLUMNS,
+    APPLICATION_GROUPS,
+    ORG_COLUMNS,
+    REVIEW_BLOCKS,
+    REVIEW_COLUMNS,
+    TEMPLATES,
+)
+from pipeline.rules import RULES, Rule
+from pipeline.sniff import SourceFile
+from pipeline.sql import load_sql, statements
+
+VIEWS = ("v_report_cells",)
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path))
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing and reload the label dimensions from the template catalogue."""
+    with transaction(con):
+        for stmt in statements("create_tables"):
+            con.execute(stmt)
+        for name, frame in dimension_frames().items():
+            con.execute(f"delete from {name}")  # table names come from code, never from input
+            insert(con, name, frame)
+        for view in VIEWS:
+            con.execute(load_sql(view))
+
+
+def dimension_frames() -> dict[str, pl.DataFrame]:
+    rows = [
+        {"row_key": r.key, "code": r.code, "label": r.label, "parent_key": r.parent, "is_leaf": r.is_leaf,
+         "is_data_row": True, "sort_order": i}
+        for i, r in enumerate(ALL_APPLICATION_ROWS)
+    ] + [
+        {"row_key": r.key, "code": r.code, "label": r.label, "parent_key": r.parent, "is_leaf": False,
+         "is_data_row": False, "sort_order": 100 + i}
+        for i, r in enumerate(APPLICATION_GROUPS)
+    ]  # fmt: skip
+    proactive = [
+        {"template": t.name, "row_key": p.key, "col_key": col, "label": p.label, "article": p.article,
+         "kind": p.column_kind(col),
+         "sort_order": i * 10 + j}
+        for t in TEMPLATES.values()
+        for i, p in enumerate(t.proactive)
+        for j, col in enumerate(p.columns)
+    ]  # fmt: skip
+    return {
+        "dim_application_rows": pl.DataFrame(rows),
+        "dim_applicant_columns": pl.DataFrame(
+            [{"col_key": c.key, "label": c.label, "is_org": c.key in ORG_COLUMNS, "sort_order": i}
+             for i, c in enumerate(APPLICANT_COLUMNS)]
+        ),  # fmt: skip
+        "dim_proactive_items": pl.DataFrame(proactive),
+        "dim_review_cells": pl.DataFrame(
+            [{"row_key": b.key, "col_key": c.key, "block_label": b.label, "col_label": c.label,
+              "sort_order": i * 10 + j}
+             for i, b in enumerate(REVIEW_BLOCKS) for j, c in enumerate(REVIEW_COLUMNS)]
+        ),  # fmt: skip
+        "dim_rules": pl.DataFrame(
+            [{"rule_id": r.id, "severity": r.severity, "title": r.title, "description": r.description}
+             for r in RULES]
+        ),  # fmt: skip
+    }
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    con.register("incoming_frame", frame.to_arrow())
+    try:
+        con.execute(f"insert into {table} by name select * from incoming_frame")
+    finally:
+        con.unregister("incoming_frame")
+
+
+def load_report(con: duckdb.DuckDBPyConnection, source_file: str, frames: dict[str, pl.DataFrame]) -> None:
+    """Replace everything one report contributed, in one transaction: all of it lands or none."""
+    with transaction(con):
+        for stmt in statements("delete_report"):
+            con.execute(stmt, {"source_file": source_file})
+        for table, frame in frames.items():
+            insert(con, table, frame)
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, source: SourceFile, code: str, reason: str) -> None:
+    frame = pl.DataFrame(
+        [{"source_file": source.name, "sha256": source.sha256, "reason_code": code, "reason": reason,
+          "quarantined_at": datetime.now(UTC).replace(tzinfo=None)}]
+    )  # fmt: skip
+    load_report(con, source.name, {"quarantine": frame})
+
+
+def rule_frame(con: duckdb.DuckDBPyConnection, rule: Rule) -> pl.DataFrame:
+    """The per-scope quantities of one rule (what GX asserts on and dq_results records)."""
+    return con.sql(load_sql(rule.sql_name)).pl()
+
+
+def refresh_dq_results(con: duckdb.DuckDBPyConnection) -> None:
+    with transaction(con):
+        con.execute("delete from dq_results")
+        for rule in RULES:
+            con.execute(
+                "insert into dq_results select source_file, $rule_id, $severity, scope, passed, "
+                f"observed, expected, details from ({load_sql(rule.sql_name)})",
+                {"rule_id": rule.id, "severity": rule.severity},
+            )

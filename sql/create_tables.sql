@@ -1,0 +1,115 @@
+-- The warehouse schema. Idempotent: every run starts with it. Grains are stated per table.
+
+-- One row per source document that was read as a report.
+create table if not exists reports (
+    source_file     varchar primary key,  -- base name of the file
+    sha256          varchar not null,     -- content hash: the identity of what was read
+    format          varchar not null,     -- text | pdf | docx | html
+    agency          varchar,              -- e.g. 周口市公安局
+    year            integer,              -- statistics year (not the publication year)
+    title           varchar,
+    template        varchar,              -- 2021 | 2021-23row | 2019
+    status          varchar not null,     -- parsed | partial
+    issue_count     integer not null,
+    parser_version  varchar not null,
+    ingested_at     timestamp not null
+);
+
+-- Every file seen in the raw folder by the last scan. One row per file.
+create table if not exists source_files (
+    source_file     varchar primary key,
+    path            varchar not null,
+    sha256          varchar not null,
+    size_bytes      bigint not null,
+    format          varchar,              -- NULL when sniffing already quarantined it
+    reason_code     varchar,
+    reason          varchar,
+    scanned_at      timestamp not null
+);
+
+-- Files that are not readable reports, with a specific reason. One row per file.
+create table if not exists quarantine (
+    source_file     varchar primary key,
+    sha256          varchar,
+    reason_code     varchar not null,
+    reason          varchar not null,
+    quarantined_at  timestamp not null
+);
+
+-- Section 二 (主动公开). One row per report × item × column.
+create table if not exists proactive_cells (
+    source_file varchar not null, row_key varchar not null, col_key varchar not null,
+    value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
+    page integer, table_index integer, row_index integer, col_index integer,
+    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
+    primary key (source_file, row_key, col_key)
+);
+
+-- Section 三 (收到和处理申请). One row per report × row code × applicant column.
+create table if not exists application_cells (
+    source_file varchar not null, row_key varchar not null, col_key varchar not null,
+    value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
+    page integer, table_index integer, row_index integer, col_index integer,
+    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
+    primary key (source_file, row_key, col_key)
+);
+
+-- Section 四 (行政复议、行政诉讼). One row per report × block × outcome column.
+create table if not exists review_litigation_cells (
+    source_file varchar not null, row_key varchar not null, col_key varchar not null,
+    value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
+    page integer, table_index integer, row_index integer, col_index integer,
+    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
+    primary key (source_file, row_key, col_key)
+);
+
+-- What the parser could not read unambiguously, or read by a rule-backed choice. One row per finding.
+create table if not exists parse_issues (
+    source_file varchar not null,
+    table_name  varchar,
+    row_key     varchar,
+    issue_code  varchar not null,
+    detail      varchar not null
+);
+
+-- The six sections as found by title. One row per report × section found.
+create table if not exists report_sections (
+    source_file varchar not null,
+    section_no  integer not null,
+    title       varchar not null,
+    first_line  integer not null,
+    body        varchar not null,
+    primary key (source_file, section_no)
+);
+
+-- Rule verdicts. One row per report × rule × scope; passed is NULL when the rule cannot be assessed.
+create table if not exists dq_results (
+    source_file varchar not null,
+    rule_id     varchar not null,
+    severity    varchar not null,
+    scope       varchar not null,
+    passed      boolean,
+    observed    double,
+    expected    double,
+    details     varchar
+);
+
+-- Label dimensions, loaded from the template catalogue (pipeline/catalogue.py), never typed in SQL.
+create table if not exists dim_application_rows (
+    row_key varchar primary key, code varchar, label varchar, parent_key varchar,
+    is_leaf boolean, is_data_row boolean, sort_order integer
+);
+create table if not exists dim_applicant_columns (
+    col_key varchar primary key, label varchar, is_org boolean, sort_order integer
+);
+create table if not exists dim_proactive_items (
+    template varchar, row_key varchar, col_key varchar, label varchar, article varchar,
+    kind varchar, sort_order integer, primary key (template, row_key, col_key)
+);
+create table if not exists dim_review_cells (
+    row_key varchar, col_key varchar, block_label varchar, col_label varchar, sort_order integer,
+    primary key (row_key, col_key)
+);
+create table if not exists dim_rules (
+    rule_id varchar primary key, severity varchar, title varchar, description varchar
+);

@@ -1,0 +1,62 @@
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.settings import PROJECT_ROOT, Settings
+
+SEED_DIR = PROJECT_ROOT / "data" / "raw"
+EXPECTED_DIR = PROJECT_ROOT / "tests" / "fixtures" / "seeds"
+SHARED = PROJECT_ROOT.parent / "shared"
+SEEDS = sorted(p.name for p in SEED_DIR.glob("00*_*.txt"))
+
+
+def expected(name: str) -> dict:
+    return json.loads((EXPECTED_DIR / name.replace(".txt", ".expected.json")).read_text(encoding="utf-8"))
+
+
+def expected_cells(exp: dict) -> dict[tuple[str, str, str], float | None]:
+    return {
+        (table, row, col): value
+        for table in ("proactive", "applications", "review_litigation")
+        for row, cols in exp[table].items()
+        for col, value in cols.items()
+    }
+
+
+def require_shared(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared fixtures checked out beside the repo)")
+    return path
+
+
+def materialize_into(raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+    from assets.definitions import ALL_ASSETS
+    from assets.quality import rule_checks
+    from assets.resources import build_resources
+
+    settings = Settings.from_env(raw_dir=raw_dir, warehouse=warehouse)
+    return dg.materialize([*ALL_ASSETS, *rule_checks], resources=build_resources(settings), raise_on_error=False)
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dg.ExecuteInProcessResult, Path]:
+    """The whole graph over the five seeds plus two files that are not reports."""
+    raw = tmp_path_factory.mktemp("raw")
+    for name in SEEDS:
+        shutil.copy(SEED_DIR / name, raw / name)
+    (raw / "metadata.json").write_text('{"crawler": "not a report"}', encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    warehouse = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    return materialize_into(raw, warehouse), warehouse
+
+
+@pytest.fixture()
+def seed_db(seed_run: tuple[dg.ExecuteInProcessResult, Path]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(seed_run[1]), read_only=True)
+    yield con
+    con.close()
