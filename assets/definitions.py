@@ -9,9 +9,11 @@ from pipeline.settings import Settings
 
 ALL_ASSETS = [raw_reports, report_cells, dq_results]
 
-warehouse_job = dg.define_asset_job("warehouse_job", selection=dg.AssetSelection.all(), description=(
-    "Scan the raw folder, parse every report, load the warehouse and validate every rule."
-))  # fmt: skip
+warehouse_job = dg.define_asset_job(
+    "warehouse_job",
+    selection=dg.AssetSelection.all(),
+    description=("Scan the raw folder, parse every report, load the warehouse and validate every rule."),
+)
 nightly = dg.ScheduleDefinition(job=warehouse_job, cron_schedule="0 2 * * *", execution_timezone="Asia/Shanghai")
 
 

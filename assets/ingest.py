@@ -3,10 +3,13 @@ from dagster_duckdb import DuckDBResource
 
 from assets.resources import ReportSource
 from pipeline import ingest, warehouse
+from pipeline.frames import CELL_TABLES
 
 
 @dg.asset(group_name="ingest", kinds={"duckdb"})
-def raw_reports(context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def raw_reports(
+    context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     """Every file in the raw folder, sniffed from its bytes: format, size and SHA-256 content hash.
 
     Writes `source_files` (one row per file). Files that cannot be reports (empty, JSON, unknown
@@ -42,5 +45,5 @@ def report_cells(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> d
                 context.log.warning(f"quarantined {source.name}: {outcome.reason}")
             else:
                 loaded += 1
-                cells += sum(outcome.frames[t].height for t in ingest.CELL_TABLES.values())
+                cells += sum(outcome.frames[t].height for t in CELL_TABLES.values())
     return dg.MaterializeResult(metadata={"reports_loaded": loaded, "quarantined": quarantined, "cells": cells})

@@ -48,7 +48,9 @@ def rule_check(rule: Rule) -> dg.AssetChecksDefinition:
                 "scopes_not_assessable": result.not_assessable,
                 "failing_reports": dg.MetadataValue.json(result.failing_reports),
                 "failing_cells": dg.MetadataValue.md(
-                    "\n".join(f"- `{r['source_file']}` {r['scope']}: {r['details']}" for r in listed.iter_rows(named=True))
+                    "\n".join(
+                        f"- `{r['source_file']}` {r['scope']}: {r['details']}" for r in listed.iter_rows(named=True)
+                    )
                     or "none"
                 ),
             },

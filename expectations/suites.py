@@ -19,8 +19,10 @@ def expectation_specs(rule: Rule) -> list[tuple[str, dict[str, Any]]]:
     Rows a rule cannot assess (a needed cell blank or absent) have a NULL quantity; GX skips them,
     and they are counted and reported separately: not assessable is never a pass.
     """
-    balance = ("ExpectColumnPairValuesToBeEqual",
-               {"column_A": "observed", "column_B": "expected", "ignore_row_if": "either_value_is_missing"})  # fmt: skip
+    balance = (
+        "ExpectColumnPairValuesToBeEqual",
+        {"column_A": "observed", "column_B": "expected", "ignore_row_if": "either_value_is_missing"},
+    )
     specs: dict[str, list[tuple[str, dict[str, Any]]]] = {
         "H1": [balance],
         "H2": [balance],

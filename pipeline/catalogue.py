@@ -97,9 +97,7 @@ _HEAD_ROWS = (
     ApplicationRow("1", "一", "本年新收政府信息公开申请数量", None, False, ("本年新收政府信息公开申请",)),
     ApplicationRow("2", "二", "上年结转政府信息公开申请数量", None, False, ("上年结转政府信息公开申请",)),
     ApplicationRow("3.1", "三(一)", "予以公开", "3", True),
-    ApplicationRow(
-        "3.2", "三(二)", "部分公开（区分处理的，只计这一情形，不计其他情形）", "3", True, ("部分公开",)
-    ),
+    ApplicationRow("3.2", "三(二)", "部分公开（区分处理的，只计这一情形，不计其他情形）", "3", True, ("部分公开",)),
     ApplicationRow("3.3.1", "三(三)1", "属于国家秘密", "3.3", True),
     ApplicationRow("3.3.2", "三(三)2", "其他法律行政法规禁止公开", "3.3", True),
     ApplicationRow("3.3.3", "三(三)3", "危及“三安全一稳定”", "3.3", True),
@@ -172,9 +170,7 @@ PROACTIVE_2021: tuple[ProactiveItem, ...] = (
 )
 
 PROACTIVE_2019: tuple[ProactiveItem, ...] = (
-    ProactiveItem(
-        "regulations", "规章", "第二十条第（一）项", ("new_made", "new_published", "total_published")
-    ),
+    ProactiveItem("regulations", "规章", "第二十条第（一）项", ("new_made", "new_published", "total_published")),
     ProactiveItem(
         "normative_documents",
         "规范性文件",
@@ -254,9 +250,7 @@ TEMPLATES: dict[str, Template] = {
 }
 
 # Every data row any layout can have, in canonical order (3.6 sits where the split rows would be).
-ALL_APPLICATION_ROWS: tuple[ApplicationRow, ...] = (
-    _HEAD_ROWS + _OTHER_SINGLE + _OTHER_SPLIT + _TAIL_ROWS
-)
+ALL_APPLICATION_ROWS: tuple[ApplicationRow, ...] = _HEAD_ROWS + _OTHER_SINGLE + _OTHER_SPLIT + _TAIL_ROWS
 
 # Section titles (canonical first, then synonyms). Matched on the normalised label key.
 SECTION_TITLES: dict[int, tuple[str, ...]] = {

@@ -21,9 +21,14 @@ class Lineage:
         if self.char_start is None:
             return self
         return Lineage(
-            self.page, self.table, self.row, self.col,
-            self.char_start + start, self.char_start + end, self.bbox,
-        )  # fmt: skip
+            self.page,
+            self.table,
+            self.row,
+            self.col,
+            self.char_start + start,
+            self.char_start + end,
+            self.bbox,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,25 @@ from pipeline.settings import PARSER_VERSION
 from pipeline.sniff import SourceFile
 
 CELL_SCHEMA = {
-    "source_file": pl.String, "row_key": pl.String, "col_key": pl.String, "value": pl.Float64,
-    "semantic": pl.String, "raw_text": pl.String, "note": pl.String, "decimals": pl.Int32,
-    "page": pl.Int32, "table_index": pl.Int32, "row_index": pl.Int32, "col_index": pl.Int32,
-    "char_start": pl.Int32, "char_end": pl.Int32,
-    "x0": pl.Float64, "top": pl.Float64, "x1": pl.Float64, "bottom": pl.Float64,
-}  # fmt: skip
+    "source_file": pl.String,
+    "row_key": pl.String,
+    "col_key": pl.String,
+    "value": pl.Float64,
+    "semantic": pl.String,
+    "raw_text": pl.String,
+    "note": pl.String,
+    "decimals": pl.Int32,
+    "page": pl.Int32,
+    "table_index": pl.Int32,
+    "row_index": pl.Int32,
+    "col_index": pl.Int32,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+    "x0": pl.Float64,
+    "top": pl.Float64,
+    "x1": pl.Float64,
+    "bottom": pl.Float64,
+}
 CELL_TABLES = {
     PROACTIVE: "proactive_cells",
     APPLICATIONS: "application_cells",
@@ -45,22 +58,42 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
         ),
         "parse_issues": pl.DataFrame(
             [
-                {"source_file": source.name, "table_name": i.table, "row_key": i.row_key,
-                 "issue_code": i.code, "detail": i.detail}
+                {
+                    "source_file": source.name,
+                    "table_name": i.table,
+                    "row_key": i.row_key,
+                    "issue_code": i.code,
+                    "detail": i.detail,
+                }
                 for i in report.issues
             ],
-            schema={"source_file": pl.String, "table_name": pl.String, "row_key": pl.String,
-                    "issue_code": pl.String, "detail": pl.String},
-        ),  # fmt: skip
+            schema={
+                "source_file": pl.String,
+                "table_name": pl.String,
+                "row_key": pl.String,
+                "issue_code": pl.String,
+                "detail": pl.String,
+            },
+        ),
         "report_sections": pl.DataFrame(
             [
-                {"source_file": source.name, "section_no": s.number, "title": s.title,
-                 "first_line": s.first_line, "body": s.text}
+                {
+                    "source_file": source.name,
+                    "section_no": s.number,
+                    "title": s.title,
+                    "first_line": s.first_line,
+                    "body": s.text,
+                }
                 for s in report.sections.values()
             ],
-            schema={"source_file": pl.String, "section_no": pl.Int32, "title": pl.String,
-                    "first_line": pl.Int32, "body": pl.String},
-        ),  # fmt: skip
+            schema={
+                "source_file": pl.String,
+                "section_no": pl.Int32,
+                "title": pl.String,
+                "first_line": pl.Int32,
+                "body": pl.String,
+            },
+        ),
     }
     for table, target in CELL_TABLES.items():
         rows = []
@@ -71,14 +104,25 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
             bbox = lin.bbox if lin and lin.bbox else (None, None, None, None)
             rows.append(
                 {
-                    "source_file": source.name, "row_key": c.row_key, "col_key": c.col_key,
-                    "value": c.value, "semantic": c.semantic, "raw_text": c.raw, "note": c.note,
+                    "source_file": source.name,
+                    "row_key": c.row_key,
+                    "col_key": c.col_key,
+                    "value": c.value,
+                    "semantic": c.semantic,
+                    "raw_text": c.raw,
+                    "note": c.note,
                     "decimals": c.decimals,
-                    "page": lin.page if lin else None, "table_index": lin.table if lin else None,
-                    "row_index": lin.row if lin else None, "col_index": lin.col if lin else None,
-                    "char_start": lin.char_start if lin else None, "char_end": lin.char_end if lin else None,
-                    "x0": bbox[0], "top": bbox[1], "x1": bbox[2], "bottom": bbox[3],
+                    "page": lin.page if lin else None,
+                    "table_index": lin.table if lin else None,
+                    "row_index": lin.row if lin else None,
+                    "col_index": lin.col if lin else None,
+                    "char_start": lin.char_start if lin else None,
+                    "char_end": lin.char_end if lin else None,
+                    "x0": bbox[0],
+                    "top": bbox[1],
+                    "x1": bbox[2],
+                    "bottom": bbox[3],
                 }
-            )  # fmt: skip
+            )
         frames[target] = pl.DataFrame(rows, schema=CELL_SCHEMA)
     return frames

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from pipeline import warehouse
-from pipeline.frames import CELL_TABLES, report_frames
+from pipeline.frames import report_frames
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.read import read_document
 from pipeline.settings import Settings
@@ -67,12 +67,30 @@ def record_scan(con: duckdb.DuckDBPyConnection, sources: list[SourceFile]) -> No
     """Replace the `source_files` listing with this scan."""
     now = datetime.now(UTC).replace(tzinfo=None)
     frame = pl.DataFrame(
-        [{"source_file": s.name, "path": str(s.path), "sha256": s.sha256, "size_bytes": s.size,
-          "format": s.format, "reason_code": s.reason_code, "reason": s.reason, "scanned_at": now}
-         for s in sources],
-        schema={"source_file": pl.String, "path": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
-                "format": pl.String, "reason_code": pl.String, "reason": pl.String, "scanned_at": pl.Datetime},
-    )  # fmt: skip
+        [
+            {
+                "source_file": s.name,
+                "path": str(s.path),
+                "sha256": s.sha256,
+                "size_bytes": s.size,
+                "format": s.format,
+                "reason_code": s.reason_code,
+                "reason": s.reason,
+                "scanned_at": now,
+            }
+            for s in sources
+        ],
+        schema={
+            "source_file": pl.String,
+            "path": pl.String,
+            "sha256": pl.String,
+            "size_bytes": pl.Int64,
+            "format": pl.String,
+            "reason_code": pl.String,
+            "reason": pl.String,
+            "scanned_at": pl.Datetime,
+        },
+    )
     with warehouse.transaction(con):
         con.execute("delete from source_files")
         warehouse.insert(con, "source_files", frame)

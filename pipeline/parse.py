@@ -13,7 +13,6 @@ from typing import TypeVar
 from pipeline.catalogue import (
     ALL_APPLICATION_ROWS,
     APPLICANT_COLUMNS,
-    ORG_COLUMNS,
     REVIEW_BLOCKS,
     REVIEW_COLUMNS,
     SECTION_TITLES,

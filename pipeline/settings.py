@@ -26,6 +26,4 @@ class Settings:
             env["warehouse"] = Path(os.environ["XXGK_WAREHOUSE"])
         env.update({k: v for k, v in overrides.items() if v is not None})
         settings = replace(base, **env)  # type: ignore[arg-type]
-        return replace(
-            settings, raw_dir=Path(settings.raw_dir).resolve(), warehouse=Path(settings.warehouse).resolve()
-        )
+        return replace(settings, raw_dir=Path(settings.raw_dir).resolve(), warehouse=Path(settings.warehouse).resolve())

@@ -57,9 +57,7 @@ def sniff(path: Path, settings: Settings) -> SourceFile:
     try:
         text = decode_text(data)
     except UnicodeDecodeError:
-        return quarantined(
-            "unknown_format", f"{path.name} is neither PDF, DOCX, HTML nor text in UTF-8/UTF-16/GB18030"
-        )
+        return quarantined("unknown_format", f"{path.name} is neither PDF, DOCX, HTML nor text in UTF-8/UTF-16/GB18030")
     stripped = text.lstrip()
     if stripped[:1] in "{[":
         try:

@@ -54,38 +54,67 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def dimension_frames() -> dict[str, pl.DataFrame]:
     rows = [
-        {"row_key": r.key, "code": r.code, "label": r.label, "parent_key": r.parent, "is_leaf": r.is_leaf,
-         "is_data_row": True, "sort_order": i}
+        {
+            "row_key": r.key,
+            "code": r.code,
+            "label": r.label,
+            "parent_key": r.parent,
+            "is_leaf": r.is_leaf,
+            "is_data_row": True,
+            "sort_order": i,
+        }
         for i, r in enumerate(ALL_APPLICATION_ROWS)
     ] + [
-        {"row_key": r.key, "code": r.code, "label": r.label, "parent_key": r.parent, "is_leaf": False,
-         "is_data_row": False, "sort_order": 100 + i}
+        {
+            "row_key": r.key,
+            "code": r.code,
+            "label": r.label,
+            "parent_key": r.parent,
+            "is_leaf": False,
+            "is_data_row": False,
+            "sort_order": 100 + i,
+        }
         for i, r in enumerate(APPLICATION_GROUPS)
-    ]  # fmt: skip
+    ]
     proactive = [
-        {"template": t.name, "row_key": p.key, "col_key": col, "label": p.label, "article": p.article,
-         "kind": p.column_kind(col),
-         "sort_order": i * 10 + j}
+        {
+            "template": t.name,
+            "row_key": p.key,
+            "col_key": col,
+            "label": p.label,
+            "article": p.article,
+            "kind": p.column_kind(col),
+            "sort_order": i * 10 + j,
+        }
         for t in TEMPLATES.values()
         for i, p in enumerate(t.proactive)
         for j, col in enumerate(p.columns)
-    ]  # fmt: skip
+    ]
     return {
         "dim_application_rows": pl.DataFrame(rows),
         "dim_applicant_columns": pl.DataFrame(
-            [{"col_key": c.key, "label": c.label, "is_org": c.key in ORG_COLUMNS, "sort_order": i}
-             for i, c in enumerate(APPLICANT_COLUMNS)]
-        ),  # fmt: skip
+            [
+                {"col_key": c.key, "label": c.label, "is_org": c.key in ORG_COLUMNS, "sort_order": i}
+                for i, c in enumerate(APPLICANT_COLUMNS)
+            ]
+        ),
         "dim_proactive_items": pl.DataFrame(proactive),
         "dim_review_cells": pl.DataFrame(
-            [{"row_key": b.key, "col_key": c.key, "block_label": b.label, "col_label": c.label,
-              "sort_order": i * 10 + j}
-             for i, b in enumerate(REVIEW_BLOCKS) for j, c in enumerate(REVIEW_COLUMNS)]
-        ),  # fmt: skip
+            [
+                {
+                    "row_key": b.key,
+                    "col_key": c.key,
+                    "block_label": b.label,
+                    "col_label": c.label,
+                    "sort_order": i * 10 + j,
+                }
+                for i, b in enumerate(REVIEW_BLOCKS)
+                for j, c in enumerate(REVIEW_COLUMNS)
+            ]
+        ),
         "dim_rules": pl.DataFrame(
-            [{"rule_id": r.id, "severity": r.severity, "title": r.title, "description": r.description}
-             for r in RULES]
-        ),  # fmt: skip
+            [{"rule_id": r.id, "severity": r.severity, "title": r.title, "description": r.description} for r in RULES]
+        ),
     }
 
 
@@ -110,9 +139,16 @@ def load_report(con: duckdb.DuckDBPyConnection, source_file: str, frames: dict[s
 
 def quarantine(con: duckdb.DuckDBPyConnection, source: SourceFile, code: str, reason: str) -> None:
     frame = pl.DataFrame(
-        [{"source_file": source.name, "sha256": source.sha256, "reason_code": code, "reason": reason,
-          "quarantined_at": datetime.now(UTC).replace(tzinfo=None)}]
-    )  # fmt: skip
+        [
+            {
+                "source_file": source.name,
+                "sha256": source.sha256,
+                "reason_code": code,
+                "reason": reason,
+                "quarantined_at": datetime.now(UTC).replace(tzinfo=None),
+            }
+        ]
+    )
     load_report(con, source.name, {"quarantine": frame})
 
 

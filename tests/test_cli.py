@@ -27,8 +27,9 @@ def test_cli_on_the_shared_seeds_scores_100_percent(tmp_path: Path) -> None:
     assert "H2      95 /    5 /   25   failing: 002_06f53fae4bd534e1.txt" in done.stdout
     score = subprocess.run(
         [sys.executable, str(require_shared("tools", "evaluate.py")), str(warehouse), str(seeds)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+    )
     assert "reports fully right: 5 of 5" in score.stdout
     assert "cells: 1000 correct of 1000 (100.00%)" in score.stdout
 

@@ -1,0 +1,148 @@
+"""One test per real-world quirk of the text path (spec §5 and Appendix B)."""
+
+from pipeline.catalogue import TEMPLATE_2021_23ROW, TEMPLATES
+from pipeline.normalise import label_key, read_value
+from pipeline.parse import parse_document, section_of
+from pipeline.read import read_document
+
+ROWS_25 = [r for r in TEMPLATES["2021"].application_rows]
+
+
+def report_text(
+    rows: dict[str, str] | None = None,
+    layout: str = "2021",
+    review: str = "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+    narrative_first: bool = False,
+    title: str = "某某县人民政府办公室2023年政府信息公开工作年度报告",
+) -> str:
+    """A report in the plain space-separated text shape, with rows overridable by key."""
+    rows = rows or {}
+    table3 = [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况 自然人 法人或其他组织 总计",
+        "商业企业 科研机构 社会公益组织 法律服务机构 其他",
+    ]
+    for row in TEMPLATES[layout].application_rows:
+        table3.append(f"{row.label} {rows.get(row.key, '0 0 0 0 0 0 0')}")
+    tables = [
+        "二、主动公开政府信息情况",
+        "第二十条第（一）项",
+        "信息内容 本年制发件数 本年废止件数 现行有效件数",
+        "规章 / / /",
+        "行政规范性文件 3 1 20",
+        "第二十条第（五）项",
+        "信息内容 本年处理决定数量",
+        "行政许可 120",
+        "第二十条第（六）项",
+        "信息内容 本年处理决定数量",
+        "行政处罚 8",
+        "行政强制 0",
+        "第二十条第（八）项",
+        "信息内容 本年收费金额（单位：万元）",
+        "行政事业性收费 0",
+        *table3,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
+        "结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计",
+        review,
+    ]
+    narrative = ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    head = [title, "一、总体情况", "本年度共收到申请 0 件。"]
+    body = head + (narrative + tables if narrative_first else tables + narrative)
+    return "\n".join(body) + "\n"
+
+
+def parse(text: str):  # type: ignore[no-untyped-def]
+    return parse_document(read_document(text.encode("utf-8"), "text"))
+
+
+def cell(report, table: str, row: str, col: str):  # type: ignore[no-untyped-def]
+    return next(c for c in report.cells if (c.table, c.row_key, c.col_key) == (table, row, col))
+
+
+def test_blank_slash_and_zero_stay_different() -> None:
+    assert read_value("/").semantic == "na"
+    assert read_value("0").semantic == "zero"
+    assert read_value("").semantic == "blank"
+    assert read_value("—").semantic == "na"
+    assert read_value("无法提供") is None
+    report = parse(report_text())
+    regulations = cell(report, "proactive", "regulations", "issued")
+    assert (regulations.value, regulations.semantic) == (None, "na")
+    assert cell(report, "proactive", "normative_documents", "in_force").value == 20
+
+
+def test_values_with_annotations_and_thousands_separators() -> None:
+    v = read_value("22（其中修订 16 件）".replace(" ", ""))
+    assert (v.value, v.note) == (22, "(其中修订16件)")
+    assert read_value("1,234").value == 1234
+    assert read_value("１２３").value == 123  # full-width digits
+    assert read_value("5949.088667").decimals == 6
+
+
+def test_23_row_layout_is_detected_from_labels() -> None:
+    report = parse(report_text({"3.6": "2 0 0 0 0 0 2"}, layout=TEMPLATE_2021_23ROW))
+    assert report.template == TEMPLATE_2021_23ROW
+    assert cell(report, "applications", "3.6", "total").value == 2
+    assert not any(c.row_key.startswith("3.6.") for c in report.cells)
+
+
+def test_concatenated_cells_split_only_when_the_rules_allow_one_reading() -> None:
+    report = parse(report_text({"1": "21710000218", "3.1": "21710000218"}))
+    columns = ("natural_person", "commercial_enterprise", "total")
+    assert [cell(report, "applications", "1", c).value for c in columns] == [217, 1, 218]
+    assert any(i.code == "split_by_rule" and i.row_key == "1" for i in report.issues)
+
+
+def test_an_ambiguous_run_is_recorded_not_guessed() -> None:
+    # 101 0 0 0 0 0 101 and 1 0 100 0 0 0 101 both satisfy the row total: no way to choose.
+    report = parse(report_text({"2": "10100000101"}))
+    row = [cell(report, "applications", "2", c) for c in ("natural_person", "total")]
+    assert all(c.value is None and c.semantic == "unreadable" for c in row)
+    assert any(i.code == "ambiguous_row" and i.row_key == "2" for i in report.issues)
+
+
+def test_row_with_wrong_number_of_values_is_unreadable() -> None:
+    report = parse(report_text({"3.2": "1 0 0 1"}))
+    assert cell(report, "applications", "3.2", "natural_person").semantic == "unreadable"
+    assert any(i.code == "value_count" and i.row_key == "3.2" for i in report.issues)
+
+
+def test_sections_found_by_title_when_tables_come_after_the_narrative() -> None:
+    report = parse(report_text({"1": "5 1 0 0 0 0 6"}, narrative_first=True))
+    assert sorted(report.sections) == [1, 2, 3, 4, 5, 6]
+    assert cell(report, "applications", "1", "total").value == 6
+    assert cell(report, "proactive", "administrative_licensing", "decisions").value == 120
+
+
+def test_section_four_title_variants_and_numbering_without_comma() -> None:
+    assert section_of("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况统计表") == 4
+    assert section_of("二主动公开政府信息情况") == 2
+    assert section_of("6、 其他需要报告的事项") == 6
+    assert section_of("四、结转下年度继续办理") is None
+    assert section_of("二依申请公开情况") is None
+
+
+def test_title_forms() -> None:
+    for title, agency, year in [
+        ("某某县人民政府办公室2023年政府信息公开工作年度报告", "某某县人民政府办公室", 2023),
+        ("2023 年度某某市公安局政府信息公开工作年度报告", "某某市公安局", 2023),
+        ("某某市公安局 2022 年度政府信息公开工作报告", "某某市公安局", 2022),
+    ]:
+        report = parse(report_text(title=title))
+        assert (report.agency, report.year) == (agency, year), title
+
+
+def test_review_row_that_breaks_h4_is_kept_as_printed_without_header_evidence() -> None:
+    report = parse(report_text(review="10 1 0 0 0 5 0 0 0 0 0 0 0 0 0"))
+    assert cell(report, "review_litigation", "administrative_review", "total").value == 0
+    assert cell(report, "review_litigation", "administrative_review", "upheld").value == 10
+    assert not any(i.code == "merged_header" for i in report.issues)
+
+
+def test_label_keys_fold_radicals_spacing_and_glosses() -> None:
+    assert label_key("⾃ 然 ⼈") == label_key("自然人")
+    assert label_key("⼈⺠") == "人民"
+    assert label_key("政务(wù)公开") == "政务公开"
+    assert label_key("[bookmark: OLE_LINK1]规章") == "规章"
