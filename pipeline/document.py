@@ -57,3 +57,11 @@ class Document:
     title: str | None = None  # a title the container states (HTML <title>, PDF metadata)
     meta: dict[str, str] = field(default_factory=dict)
     pages: int | None = None
+
+
+class UnreadableDocument(Exception):
+    """A file of a known format that cannot be read as a report; `code` becomes the quarantine reason code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

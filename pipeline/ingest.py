@@ -11,13 +11,12 @@ import duckdb
 import polars as pl
 
 from pipeline import warehouse
+from pipeline.document import UnreadableDocument
 from pipeline.frames import report_frames
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.read import read_document
 from pipeline.settings import Settings
 from pipeline.sniff import SourceFile, discover, sniff
-
-LEGACY_OFFICE_REASON = "legacy Word/WPS binary (.doc/.wps): convert it to .docx; no converter is configured"
 
 
 @dataclass
@@ -39,11 +38,11 @@ def process(source: SourceFile) -> Outcome:
     """Read and parse one file. Never raises for a bad file: the reason is returned instead."""
     if source.format is None:
         return Outcome(source, reason_code=source.reason_code, reason=source.reason)
-    if source.format == "legacy_office":
-        return Outcome(source, reason_code="legacy_office", reason=f"{source.name}: {LEGACY_OFFICE_REASON}")
     try:
         document = read_document(source.path.read_bytes(), source.format)
         report = parse_document(document)
+    except UnreadableDocument as exc:
+        return Outcome(source, reason_code=exc.code, reason=f"{source.name}: {exc}")
     except Exception as exc:  # a reader or parser bug must not stop the other files
         return Outcome(source, reason_code="read_error", reason=f"{source.name}: {type(exc).__name__}: {exc}")
     if not report.readable:

@@ -108,26 +108,40 @@ _PIECE = re.compile(r"\S+")
 def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
     tokens: list[Token] = []
     for i, line in enumerate(lines, start):
-        for cell in line.cells:
-            whole = read_value(cell.text)
+        # A grid cell may wrap inside a label or even inside a number: its line breaks are not separators.
+        texts = [c.text.replace("\n", "") if line.grid else c.text for c in line.cells]
+        values = [read_value(t) for t in texts]
+        # In a text dump an empty cell is layout padding. In a real grid it is a printed blank, but only
+        # right of the row's label: blanks left of it are the empty parts of merged label columns.
+        last_label = max((j for j, v in enumerate(values) if v is None), default=-1)
+        for j, (cell, text, whole) in enumerate(zip(line.cells, texts, values, strict=True)):
             if whole is not None:
-                # In a text dump an empty cell is layout padding; in a real grid it is a printed blank.
-                if whole.semantic != BLANK or line.grid:
+                if whole.semantic != BLANK or (line.grid and j > last_label):
                     tokens.append(Token(None, whole, cell.lineage, i))
                 continue
             label_parts: list[tuple[int, int]] = []
-            for m in _PIECE.finditer(cell.text):
+            for m in _PIECE.finditer(text):
                 piece = read_value(m.group())
                 if piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
                     if label_parts:
-                        tokens.append(_label_token(cell.text, label_parts, cell.lineage, i))
+                        tokens.append(_label_token(text, label_parts, cell.lineage, i))
                         label_parts = []
                     tokens.append(Token(None, piece, cell.lineage.shifted(m.start(), m.end()), i))
                 else:
                     label_parts.append((m.start(), m.end()))
             if label_parts:
-                tokens.append(_label_token(cell.text, label_parts, cell.lineage, i))
+                tokens.append(_label_token(text, label_parts, cell.lineage, i))
     return tokens
+
+
+def fit(values: list[Token], width: int) -> list[Token]:
+    """Drop blank grid cells at either end of a run that is wider than the row (padding cells)."""
+    values = list(values)
+    while len(values) > width and values[0].value is not None and values[0].value.semantic == BLANK:
+        values.pop(0)
+    while len(values) > width and values[-1].value is not None and values[-1].value.semantic == BLANK:
+        values.pop()
+    return values
 
 
 def _label_token(text: str, parts: list[tuple[int, int]], lineage: Lineage, line: int) -> Token:
@@ -145,6 +159,10 @@ class Run:
     @property
     def key(self) -> str:
         return label_key("".join(t.label or "" for t in self.labels))
+
+    @property
+    def blank_only(self) -> bool:
+        return all(t.value is not None and t.value.semantic == BLANK for t in self.values)
 
 
 def runs(tokens: list[Token]) -> list[Run]:
@@ -252,6 +270,9 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+EXACT = 3
+
+
 def label_score(key: str, alias: str) -> tuple[int, int] | None:
     """How well the end of a label buffer matches one label: exact suffix, a label cut short (its
     rest continues after the values, as across a page break), or one edit away (typos)."""
@@ -259,7 +280,7 @@ def label_score(key: str, alias: str) -> tuple[int, int] | None:
     if not a or not key:
         return None
     if key.endswith(a):
-        return (3, len(a))
+        return (EXACT, len(a))
     shortest = max(4, int(len(a) * 0.6))
     for k in range(len(a) - 1, shortest - 1, -1):
         if key.endswith(a[:k]):
@@ -271,12 +292,12 @@ def label_score(key: str, alias: str) -> tuple[int, int] | None:
     return None
 
 
-def best_match(key: str, options: list[tuple[T, tuple[str, ...]]]) -> T | None:
+def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int = 1) -> T | None:
     best: tuple[tuple[int, int], T] | None = None
     for item, aliases in options:
         for alias in aliases:
             score = label_score(key, alias)
-            if score and (best is None or score > best[0]):
+            if score and score[0] >= min_quality and (best is None or score > best[0]):
                 best = (score, item)
     return best[1] if best else None
 
@@ -299,11 +320,13 @@ def parse_proactive(lines: list[Line], section: Section | None, template: Templa
             if not run.values:
                 continue
             options = [(p, (p.label, *p.aliases)) for p in template.proactive if p.key not in found]
-            item = best_match(run.key, options)
+            item = best_match(run.key, options, EXACT if run.blank_only else 1)
+            if item is None and run.blank_only:
+                continue
             if item is None:
                 issues.append(ParseIssue(PROACTIVE, None, "unmatched_values", _describe(run)))
                 continue
-            found[item.key] = run.values
+            found[item.key] = fit(run.values, len(item.columns))
     for item in template.proactive:
         values = found.get(item.key)
         if values is None:
@@ -377,7 +400,9 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             if not run.values:
                 continue
             options = [(r, (r.label, *r.aliases)) for r in ALL_APPLICATION_ROWS if r.key not in found]
-            row = best_match(run.key, options)
+            row = best_match(run.key, options, EXACT if run.blank_only else 1)
+            if row is None and run.blank_only:
+                continue  # the rest of a row split by a page break: its label tail over empty cells
             if row is None:
                 issues.append(ParseIssue(APPLICATIONS, None, "unmatched_values", _describe(run)))
                 continue
@@ -406,7 +431,7 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             issues.append(ParseIssue(APPLICATIONS, row.key, "row_missing", f"no row {row.code} {row.label}"))
             cells += [ParsedCell(APPLICATIONS, row.key, c, None, ABSENT) for c in columns]
             continue
-        cells += _application_row(row, run.values, columns, missing_col, issues)
+        cells += _application_row(row, fit(run.values, len(columns)), columns, missing_col, issues)
     return cells, issues, layout
 
 
