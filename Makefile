@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint dev clean
+.PHONY: setup system-deps run test lint dev clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/xxgk run
 
-test: $(STAMP)
+system-deps:
+	./scripts/install-system-deps.sh
+
+test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 

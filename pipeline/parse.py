@@ -103,6 +103,7 @@ class Token:
 
 
 _PIECE = re.compile(r"\S+")
+_GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff\u2e80-\u2fdf）)])(?=[0-9０-９])[0-9０-９.,]+$")
 
 
 def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
@@ -120,15 +121,23 @@ def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
                     tokens.append(Token(None, whole, cell.lineage, i))
                 continue
             label_parts: list[tuple[int, int]] = []
+            depth = 0  # open brackets: "（单位：万元，保留 4 位小数）" holds a number that is label text
             for m in _PIECE.finditer(text):
-                piece = read_value(m.group())
-                if piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
+                start, end = m.span()
+                glued = _GLUED_NUMBER.match(m.group())
+                if glued and depth == 0:  # "行政事业性收费5600": a text layer lost the space
+                    label_parts.append((start, start + glued.end(1)))
+                    start += glued.end(1)
+                piece = read_value(text[start:end])
+                if depth == 0 and piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
                     if label_parts:
                         tokens.append(_label_token(text, label_parts, cell.lineage, i))
                         label_parts = []
-                    tokens.append(Token(None, piece, cell.lineage.shifted(m.start(), m.end()), i))
+                    tokens.append(Token(None, piece, cell.lineage.shifted(start, end), i))
                 else:
-                    label_parts.append((m.start(), m.end()))
+                    label_parts.append((start, end))
+                    piece_text = normalise_text(text[start:end])
+                    depth = max(0, depth + piece_text.count("(") - piece_text.count(")"))
             if label_parts:
                 tokens.append(_label_token(text, label_parts, cell.lineage, i))
     return tokens

@@ -173,10 +173,14 @@ def render_docx(numbers: Numbers, template_docx: Path) -> bytes:
     for paragraph, number in zip(placeholders, (1, 5, 6), strict=True):
         paragraph.text = text[number]
     proactive, applications, review = document.tables[:3]
-    spots = {
-        "regulations": (2, (1, 2, 3)), "normative_documents": (3, (1, 2, 3)), "administrative_licensing": (6, (1,)),
-        "administrative_punishment": (9, (1,)), "administrative_coercion": (10, (1,)), "administrative_fees": (13, (1,)),
-    }  # fmt: skip
+    spots = {  # row and value columns of each item in the template's section-二 table
+        "regulations": (2, (1, 2, 3)),
+        "normative_documents": (3, (1, 2, 3)),
+        "administrative_licensing": (6, (1,)),
+        "administrative_punishment": (9, (1,)),
+        "administrative_coercion": (10, (1,)),
+        "administrative_fees": (13, (1,)),
+    }
     for item in TEMPLATES["2021"].proactive:
         row, cols = spots[item.key]
         for col, key in zip(cols, item.columns, strict=True):

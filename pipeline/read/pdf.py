@@ -29,8 +29,11 @@ _TABLE_MARKERS = (
     "尚未审结",
     "予以公开",
 )
-# Page furniture: "- 3 -", "3", "第 3 页", "第3页 共6页", "3/6".
-_PAGE_NUMBER = re.compile(r"^[\s\-—–]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[\s\-—–]*$")
+# Page furniture: "- 3 -", "第 3 页", "第3页 共6页", "3/6" (decorated), or a bare "3".
+_DECORATED_PAGE_NUMBER = re.compile(
+    r"^\s*([-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*[/／]\s*\d{1,4})\s*$"
+)
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # A "table" narrower than this many columns is a page border or a boxed paragraph, not statistics.
 _MIN_TABLE_COLUMNS = 2
 
@@ -65,13 +68,29 @@ def _page_texts(data: bytes, limits: PdfLimits) -> list[str]:
         pdf.close()
 
 
-def _strip_furniture(lines: list[Line]) -> list[Line]:
-    """Drop page numbers printed at the top or bottom of a page."""
-    keep = list(lines)
-    for edge in (0, -1):
-        while keep and _PAGE_NUMBER.match(keep[edge].text):
-            keep.pop(edge)
-    return keep
+def _strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
+    """Drop page numbers printed at the top or bottom of pages. A decorated one ("- 3 -", "第3页") always
+    goes; a bare number only when bare edge numbers follow the page sequence on at least two pages
+    (numbering may start after a cover), since otherwise it may be a table value ending the page."""
+    offsets: dict[int, set[int]] = {}
+    for page, lines in enumerate(pages, 1):
+        for edge in (0, -1):
+            bare = _BARE_NUMBER.match(lines[edge].text) if lines else None
+            if bare and int(bare[1]) >= 1:
+                offsets.setdefault(int(bare[1]) - page, set()).add(page)
+    sequence = [offset for offset, seen in offsets.items() if len(seen) >= 2]
+    out = []
+    for page, lines in enumerate(pages, 1):
+        keep = list(lines)
+        for edge in (0, -1):
+            if not keep:
+                break
+            text = keep[edge].text
+            bare = _BARE_NUMBER.match(text)
+            if _DECORATED_PAGE_NUMBER.match(text) or (bare and int(bare[1]) >= 1 and int(bare[1]) - page in sequence):
+                keep.pop(edge)
+        out.append(keep)
+    return out
 
 
 def _is_table_page(text: str) -> bool:
@@ -119,11 +138,10 @@ def read_pdf(data: bytes, limits: PdfLimits | None = None) -> Document:
     if not any(t.strip() for t in texts):
         raise UnreadableDocument("no_text_layer", "the PDF has no text layer (a scan); OCR is not available yet")
     table_pages = [i for i, t in enumerate(texts) if _is_table_page(t)][: limits.max_table_pages]
-    lines: list[Line] = []
+    pages: list[list[Line]] = []
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         for i, text in enumerate(texts):
             page_lines = _plumber_lines(plumber.pages[i], i + 1) if i in table_pages else None
-            if page_lines is None:
-                page_lines = text_lines(text, page=i + 1)
-            lines += _strip_furniture(page_lines)
+            pages.append(page_lines if page_lines is not None else text_lines(text, page=i + 1))
+    lines = [line for page_lines in _strip_furniture(pages) for line in page_lines]
     return Document("pdf", lines, pages=len(texts))
