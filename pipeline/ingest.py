@@ -52,6 +52,13 @@ def process(source: SourceFile) -> Outcome:
             reason_code="no_report_structure",
             reason=f"{source.name}: no section 二/三/四 title found; not a 政府信息公开工作年度报告",
         )
+    if report.agency is None and report.year is None and not any(c.value is not None for c in report.cells):
+        return Outcome(
+            source,
+            report,
+            reason_code="blank_template",
+            reason=f"{source.name}: the template's sections are there but no agency, year or figure is filled in",
+        )
     return Outcome(source, report, report_frames(source, report))
 
 

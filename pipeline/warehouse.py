@@ -21,7 +21,7 @@ from pipeline.rules import RULES, Rule
 from pipeline.sniff import SourceFile
 from pipeline.sql import load_sql, statements
 
-VIEWS = ("v_report_cells",)
+VIEWS = ("v_report_cells", "v_cell_sources")
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

@@ -156,3 +156,35 @@ def test_html_scripts_and_navigation_are_ignored() -> None:
     )
     report = parse_bytes(page, "html")
     assert cells_of(report) == expected_cells(exp)
+
+
+def test_grid_cells_wrapped_inside_labels_and_numbers() -> None:
+    from pipeline.document import Cell, Document, Line, Lineage
+
+    def grid(*texts: str) -> Line:
+        return Line([Cell(t, Lineage(table=0, row=0, col=i)) for i, t in enumerate(texts)], grid=True)
+
+    seed = (SEED_DIR / SEEDS[0]).read_text(encoding="utf-8")
+    lines = read_document(seed.encode(), "text").lines
+    at = next(i for i, line in enumerate(lines) if line.text.startswith("⾏政许可"))
+    lines[at] = grid("⾏政\n许可", "2295\n06", "", "")  # a wrapped label, a wrapped number, padding cells
+    report = parse_document(Document("docx", lines))
+    licensing = next(c for c in report.cells if c.row_key == "administrative_licensing")
+    assert (licensing.value, licensing.semantic) == (229506, "number")
+
+
+def test_html_page_whose_tables_were_flattened_into_text() -> None:
+    name = SEEDS[0]
+    body = "".join(f"<p>{line}</p>" for line in (SEED_DIR / name).read_text(encoding="utf-8").splitlines())
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    page = f"<html><head>{head}</head><body>{body}</body></html>"
+    report = parse_bytes(page.encode("gb18030"), "html")
+    assert cells_of(report) == expected_cells(expected(name))
+
+
+def test_blank_official_template_is_quarantined_not_loaded() -> None:
+    from pipeline import ingest
+
+    source = sniff(template_docx(), Settings())
+    outcome = ingest.process(source)
+    assert (outcome.frames, outcome.reason_code) == (None, "blank_template")

@@ -6,7 +6,7 @@ import duckdb
 from expectations.suites import validate
 from pipeline import warehouse
 from pipeline.rules import HARD, RULES
-from tests.conftest import SEEDS, expected, expected_cells
+from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells
 
 SEED_002 = "002_06f53fae4bd534e1.txt"
 SEED_003 = "003_226aef2534b3d20a.txt"
@@ -90,3 +90,19 @@ def test_severities_and_dimensions_come_from_the_catalogue(seed_db: duckdb.DuckD
     assert leaves[0] == 21
     hard = {r.id for r in RULES if r.severity == HARD}
     assert {r[0] for r in seed_db.execute("select rule_id from dim_rules where severity = 'hard'").fetchall()} == hard
+
+
+def test_every_cell_points_to_its_source(seed_db: duckdb.DuckDBPyConnection) -> None:
+    row = seed_db.execute(
+        "select sha256, raw_text, location from v_cell_sources "
+        "where source_file = ? and table_name = 'proactive' and row_key = 'administrative_fees'",
+        ["000_2a55ae499e2e47bc.txt"],
+    ).fetchone()
+    assert len(row[0]) == 64 and row[1] == "17452.83"
+    start, end = (int(x) for x in row[2].removeprefix("chars ").split("-"))
+    text = (SEED_DIR / "000_2a55ae499e2e47bc.txt").read_text(encoding="utf-8")
+    assert text[start:end] == "17452.83"
+    unlocated = seed_db.execute(
+        "select count(*) from v_cell_sources where semantic in ('number', 'zero') and location = ''"
+    )
+    assert unlocated.fetchone()[0] == 0
