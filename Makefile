@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps run test lint dev clean
+.PHONY: setup system-deps run test fixtures lint dev clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# The seeds rendered as HTML, DOCX (the official blank template, filled) and PDF, with expected files.
+fixtures: $(STAMP) system-deps
+	$(BIN)/python -m pipeline.render tests/fixtures/seeds data/rendered ../shared/fixtures/real/政务公开年报模版.docx
+	$(BIN)/xxgk run --raw-dir data/rendered --warehouse data/rendered.duckdb
+	$(BIN)/python ../shared/tools/evaluate.py data/rendered.duckdb data/rendered | tail -3
 
 dev: $(STAMP)
 	mkdir -p .dagster_home

@@ -216,3 +216,36 @@ def convert_to_pdf(data: bytes, suffix: str, timeout: int = 180) -> bytes:
             capture_output=True, timeout=timeout, check=True,
         )  # fmt: skip
         return (Path(tmp) / "report.pdf").read_bytes()
+
+
+def render_all(expected_dir: Path, out_dir: Path, template_docx: Path | None) -> list[Path]:
+    """Every expected-JSON report of expected_dir as HTML (UTF-8, undeclared GBK), DOCX and PDF, each
+    with its expected file beside it, so `evaluate.py` can score a warehouse built from out_dir."""
+    import json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for path in sorted(expected_dir.glob("*.expected.json")):
+        numbers = json.loads(path.read_text(encoding="utf-8"))
+        stem = Path(numbers["file"]).stem
+        outputs = {f"{stem}.utf8.html": render_html(numbers), f"{stem}.gbk.html": render_html(numbers, "gbk", False)}
+        if template_docx is not None and template_docx.exists():
+            outputs[f"{stem}.docx"] = render_docx(numbers, template_docx)
+            if soffice() is not None:
+                outputs[f"{stem}.pdf"] = convert_to_pdf(outputs[f"{stem}.docx"], ".docx")
+        for name, data in outputs.items():
+            (out_dir / name).write_bytes(data)
+            sidecar = out_dir / f"{name}.expected.json"
+            sidecar.write_text(json.dumps({**numbers, "file": name}, ensure_ascii=False, indent=1), encoding="utf-8")
+            written.append(out_dir / name)
+    return written
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) not in (3, 4):
+        print("usage: python -m pipeline.render EXPECTED_DIR OUT_DIR [TEMPLATE_DOCX]")
+        sys.exit(2)
+    files = render_all(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) == 4 else None)
+    print(f"wrote {len(files)} reports to {sys.argv[2]}")
