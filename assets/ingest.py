@@ -27,18 +27,27 @@ def raw_reports(
 
 
 @dg.asset(group_name="ingest", deps=[raw_reports], kinds={"duckdb", "polars"})
-def report_cells(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def report_cells(
+    context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     """Every cell of sections 二, 三 and 四 of every readable report, with lineage.
 
     Each file is read into the neutral document model, parsed against the template catalogue into
     polars frames and loaded into `reports`, `proactive_cells`, `application_cells`,
     `review_litigation_cells`, `parse_issues` and `report_sections` in one transaction per report.
-    Unreadable files land in `quarantine` with their reason; the run carries on.
+    Unreadable files land in `quarantine` with their reason; the run carries on. Files whose content
+    (SHA-256) was already loaded by this parser version are skipped; reports whose file left the raw
+    folder are marked `retired` (their rows stay).
     """
-    loaded = quarantined = cells = 0
+    loaded = quarantined = unchanged = cells = 0
+    settings = report_source.settings()
     with duckdb.get_connection() as con:
-        for source in ingest.scanned(con):
-            outcome = ingest.process(source)
+        sources = ingest.scanned(con)
+        for source in sources:
+            if ingest.is_current(con, source):
+                unchanged += 1
+                continue
+            outcome = ingest.process(source, settings)
             ingest.store(con, outcome)
             if outcome.frames is None:
                 quarantined += 1
@@ -46,4 +55,13 @@ def report_cells(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> d
             else:
                 loaded += 1
                 cells += sum(outcome.frames[t].height for t in CELL_TABLES.values())
-    return dg.MaterializeResult(metadata={"reports_loaded": loaded, "quarantined": quarantined, "cells": cells})
+        retired = ingest.retire_missing(con, sources)
+    return dg.MaterializeResult(
+        metadata={
+            "reports_loaded": loaded,
+            "quarantined": quarantined,
+            "unchanged": unchanged,
+            "retired": dg.MetadataValue.json(retired),
+            "cells": cells,
+        }
+    )

@@ -3,8 +3,11 @@
 The CLI, the Dagster assets and the benchmarks all call these functions; nothing here knows Dagster.
 """
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,7 +18,7 @@ from pipeline.document import UnreadableDocument
 from pipeline.frames import report_frames
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.read import read_document
-from pipeline.settings import Settings
+from pipeline.settings import PARSER_VERSION, Settings
 from pipeline.sniff import SourceFile, discover, sniff
 
 
@@ -34,15 +37,45 @@ def scan(settings: Settings) -> list[SourceFile]:
     return [sniff(p, settings) for p in discover(settings.raw_dir)]
 
 
-def process(source: SourceFile) -> Outcome:
+class FileTimeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Abort a read that takes longer than `seconds` (SIGALRM; only possible in the main thread)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process(source: SourceFile, settings: Settings) -> Outcome:
     """Read and parse one file. Never raises for a bad file: the reason is returned instead."""
     if source.format is None:
         return Outcome(source, reason_code=source.reason_code, reason=source.reason)
     try:
-        document = read_document(source.path.read_bytes(), source.format)
-        report = parse_document(document)
+        with time_limit(settings.seconds_per_file):
+            document = read_document(source.path.read_bytes(), source.format, settings)
+            report = parse_document(document)
     except UnreadableDocument as exc:
         return Outcome(source, reason_code=exc.code, reason=f"{source.name}: {exc}")
+    except FileTimeout:
+        return Outcome(
+            source,
+            reason_code="timeout",
+            reason=f"{source.name}: reading took over {settings.seconds_per_file:g} s (pathological structure?)",
+        )
     except Exception as exc:  # a reader or parser bug must not stop the other files
         return Outcome(source, reason_code="read_error", reason=f"{source.name}: {type(exc).__name__}: {exc}")
     if not report.readable:
@@ -62,6 +95,30 @@ def process(source: SourceFile) -> Outcome:
     return Outcome(source, report, report_frames(source, report))
 
 
+def is_current(con: duckdb.DuckDBPyConnection, source: SourceFile) -> bool:
+    """True when this exact content was already loaded or quarantined by this parser version."""
+    row = con.execute(
+        "select count(*) from ("
+        " select sha256, parser_version from reports where source_file = $name and status <> 'retired'"
+        " union all select sha256, parser_version from quarantine where source_file = $name"
+        ") where sha256 = $sha and parser_version = $version",
+        {"name": source.name, "sha": source.sha256, "version": PARSER_VERSION},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def retire_missing(con: duckdb.DuckDBPyConnection, present: list[SourceFile]) -> list[str]:
+    """Reports whose file left the raw folder keep their rows, marked retired (never silently lost)."""
+    names = [s.name for s in present]
+    retired = con.execute(
+        "update reports set status = 'retired' where status <> 'retired' and not list_contains($names, source_file)"
+        " returning source_file",
+        {"names": names},
+    ).fetchall()
+    con.execute("delete from quarantine where not list_contains($names, source_file)", {"names": names})
+    return sorted(r[0] for r in retired)
+
+
 def store(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
     if outcome.frames is not None:
         warehouse.load_report(con, outcome.source.name, outcome.frames)
@@ -70,8 +127,8 @@ def store(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
 
 
 def record_scan(con: duckdb.DuckDBPyConnection, sources: list[SourceFile]) -> None:
-    """Replace the `source_files` listing with this scan."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    """Replace the `source_files` listing with this scan (no timestamps: a rescan of the same folder
+    leaves the table byte-identical)."""
     frame = pl.DataFrame(
         [
             {
@@ -82,7 +139,6 @@ def record_scan(con: duckdb.DuckDBPyConnection, sources: list[SourceFile]) -> No
                 "format": s.format,
                 "reason_code": s.reason_code,
                 "reason": s.reason,
-                "scanned_at": now,
             }
             for s in sources
         ],
@@ -94,7 +150,6 @@ def record_scan(con: duckdb.DuckDBPyConnection, sources: list[SourceFile]) -> No
             "format": pl.String,
             "reason_code": pl.String,
             "reason": pl.String,
-            "scanned_at": pl.Datetime,
         },
     )
     with warehouse.transaction(con):

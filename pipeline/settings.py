@@ -15,6 +15,16 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "data"
     # Files above this size are quarantined rather than read: real reports are well under 50 MB.
     max_file_bytes: int = 50 * 1024 * 1024
+    # PDFs: reports run to a few dozen pages; thousands of pages is not a report (or is hostile).
+    max_pdf_pages: int = 300
+    # pdfplumber's table finder (90–150 ms a page) runs on at most this many table pages.
+    max_table_pages: int = 20
+    # A DOCX is a ZIP: refuse archives that inflate beyond this before parsing any XML (zip bombs).
+    max_inflated_bytes: int = 200 * 1024 * 1024
+    # Wall-clock limit for reading and parsing one file; a pathological file is quarantined, not waited on.
+    seconds_per_file: float = 120.0
+    # How long a run waits for another process holding the warehouse's write lock before giving up.
+    lock_wait_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

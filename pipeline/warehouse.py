@@ -18,6 +18,7 @@ from pipeline.catalogue import (
     TEMPLATES,
 )
 from pipeline.rules import RULES, Rule
+from pipeline.settings import PARSER_VERSION
 from pipeline.sniff import SourceFile
 from pipeline.sql import load_sql, statements
 
@@ -145,6 +146,7 @@ def quarantine(con: duckdb.DuckDBPyConnection, source: SourceFile, code: str, re
                 "sha256": source.sha256,
                 "reason_code": code,
                 "reason": reason,
+                "parser_version": PARSER_VERSION,
                 "quarantined_at": datetime.now(UTC).replace(tzinfo=None),
             }
         ]

@@ -9,7 +9,7 @@ create table if not exists reports (
     year            integer,              -- statistics year (not the publication year)
     title           varchar,
     template        varchar,              -- 2021 | 2021-23row | 2019
-    status          varchar not null,     -- parsed | partial
+    status          varchar not null,     -- parsed | partial | retired (file left the raw folder)
     issue_count     integer not null,
     parser_version  varchar not null,
     ingested_at     timestamp not null
@@ -23,8 +23,7 @@ create table if not exists source_files (
     size_bytes      bigint not null,
     format          varchar,              -- NULL when sniffing already quarantined it
     reason_code     varchar,
-    reason          varchar,
-    scanned_at      timestamp not null
+    reason          varchar
 );
 
 -- Files that are not readable reports, with a specific reason. One row per file.
@@ -33,6 +32,7 @@ create table if not exists quarantine (
     sha256          varchar,
     reason_code     varchar not null,
     reason          varchar not null,
+    parser_version  varchar not null,
     quarantined_at  timestamp not null
 );
 

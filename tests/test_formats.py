@@ -186,5 +186,5 @@ def test_blank_official_template_is_quarantined_not_loaded() -> None:
     from pipeline import ingest
 
     source = sniff(template_docx(), Settings())
-    outcome = ingest.process(source)
+    outcome = ingest.process(source, Settings())
     assert (outcome.frames, outcome.reason_code) == (None, "blank_template")

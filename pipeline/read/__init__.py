@@ -7,8 +7,9 @@ from pipeline.read.docx import read_docx, read_legacy_office
 from pipeline.read.html import read_html
 from pipeline.read.pdf import read_pdf
 from pipeline.read.text import read_text
+from pipeline.settings import Settings
 
-READERS: dict[str, Callable[[bytes], Document]] = {
+READERS: dict[str, Callable[[bytes, Settings], Document]] = {
     "text": read_text,
     "pdf": read_pdf,
     "html": read_html,
@@ -17,5 +18,5 @@ READERS: dict[str, Callable[[bytes], Document]] = {
 }
 
 
-def read_document(data: bytes, fmt: str) -> Document:
-    return READERS[fmt](data)
+def read_document(data: bytes, fmt: str, settings: Settings | None = None) -> Document:
+    return READERS[fmt](data, settings or Settings())

@@ -13,13 +13,12 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pipeline.document import Cell, Document, Line, Lineage, UnreadableDocument
+from pipeline.settings import Settings
 
-# A DOCX is a ZIP: refuse archives that inflate beyond this (zip bombs) before parsing any XML.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 CONVERT_TIMEOUT_SECONDS = 120
 
 
-def _check_archive(data: bytes) -> None:
+def _check_archive(data: bytes, max_inflated: int) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
@@ -28,9 +27,9 @@ def _check_archive(data: bytes) -> None:
         raise UnreadableDocument("broken_docx", f"the Word file is not a readable ZIP archive ({exc})") from exc
     if "word/document.xml" not in names:
         raise UnreadableDocument("broken_docx", "the ZIP archive has no word/document.xml")
-    if total > MAX_UNCOMPRESSED_BYTES:
+    if total > max_inflated:
         raise UnreadableDocument(
-            "zip_bomb", f"the Word file inflates to {total} bytes, over the {MAX_UNCOMPRESSED_BYTES}-byte limit"
+            "zip_bomb", f"the Word file inflates to {total} bytes, over the {max_inflated}-byte limit"
         )
 
 
@@ -49,8 +48,8 @@ def _table_lines(table: Table, t_index: int) -> list[Line]:
     return lines
 
 
-def read_docx(data: bytes) -> Document:
-    _check_archive(data)
+def read_docx(data: bytes, settings: Settings) -> Document:
+    _check_archive(data, settings.max_inflated_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for malformed parts
@@ -72,7 +71,7 @@ def read_docx(data: bytes) -> Document:
     return Document("docx", lines, title=title)
 
 
-def read_legacy_office(data: bytes) -> Document:
+def read_legacy_office(data: bytes, settings: Settings) -> Document:
     """A .doc/.wps binary, converted to DOCX by LibreOffice (soffice) if it is installed."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -93,6 +92,6 @@ def read_legacy_office(data: bytes) -> Document:
         converted = Path(tmp) / "report.docx"
         if not converted.exists():
             raise UnreadableDocument("legacy_office", "LibreOffice could not convert the legacy Word/WPS file")
-        document = read_docx(converted.read_bytes())
+        document = read_docx(converted.read_bytes(), settings)
     document.format = "doc"
     return document

@@ -10,6 +10,7 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from pipeline.document import Cell, Document, Line, Lineage
+from pipeline.settings import Settings
 
 _SKIP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "head", "select", "button", "svg"}
 _BLOCK = {
@@ -80,7 +81,7 @@ def _table_lines(table: Tag, t_index: int) -> list[Line]:
     return lines
 
 
-def read_html(data: bytes) -> Document:
+def read_html(data: bytes, settings: Settings) -> Document:
     soup = BeautifulSoup(decode_html(data), "lxml")
     title_tag = soup.find("meta", attrs={"name": "ArticleTitle"}) or None
     title = str(title_tag.get("content")) if isinstance(title_tag, Tag) and title_tag.get("content") else None

@@ -9,7 +9,6 @@ lines falls back to its text layer, which the text tokenizer reads like any text
 
 import io
 import re
-from dataclasses import dataclass
 
 import pdfplumber
 import pypdfium2
@@ -17,6 +16,7 @@ import pypdfium2
 from pipeline.document import Cell, Document, Line, Lineage, UnreadableDocument
 from pipeline.normalise import label_key
 from pipeline.read.text import text_lines
+from pipeline.settings import Settings
 
 # Label keys that only occur in the statistics tables (section 二, 三, 四).
 _TABLE_MARKERS = (
@@ -38,13 +38,7 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 _MIN_TABLE_COLUMNS = 2
 
 
-@dataclass(frozen=True)
-class PdfLimits:
-    max_pages: int = 300
-    max_table_pages: int = 20
-
-
-def _page_texts(data: bytes, limits: PdfLimits) -> list[str]:
+def _page_texts(data: bytes, settings: Settings) -> list[str]:
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
@@ -53,9 +47,9 @@ def _page_texts(data: bytes, limits: PdfLimits) -> list[str]:
             raise UnreadableDocument("encrypted_pdf", "the PDF is password-protected") from exc
         raise UnreadableDocument("broken_pdf", f"the PDF cannot be opened ({exc})") from exc
     try:
-        if len(pdf) > limits.max_pages:
+        if len(pdf) > settings.max_pdf_pages:
             raise UnreadableDocument(
-                "too_many_pages", f"the PDF has {len(pdf)} pages, over the {limits.max_pages}-page limit"
+                "too_many_pages", f"the PDF has {len(pdf)} pages, over the {settings.max_pdf_pages}-page limit"
             )
         texts = []
         for page in pdf:
@@ -132,12 +126,11 @@ def _plumber_lines(page: pdfplumber.page.Page, number: int) -> list[Line] | None
     return [line for _, line in placed]
 
 
-def read_pdf(data: bytes, limits: PdfLimits | None = None) -> Document:
-    limits = limits or PdfLimits()
-    texts = _page_texts(data, limits)
+def read_pdf(data: bytes, settings: Settings) -> Document:
+    texts = _page_texts(data, settings)
     if not any(t.strip() for t in texts):
         raise UnreadableDocument("no_text_layer", "the PDF has no text layer (a scan); OCR is not available yet")
-    table_pages = [i for i, t in enumerate(texts) if _is_table_page(t)][: limits.max_table_pages]
+    table_pages = [i for i, t in enumerate(texts) if _is_table_page(t)][: settings.max_table_pages]
     pages: list[list[Line]] = []
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         for i, text in enumerate(texts):
