@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +25,21 @@ class SourceFile:
 
 
 def discover(raw_dir: Path) -> list[Path]:
-    """Every regular file under raw_dir (hidden files and expected-value sidecars skipped)."""
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".expected.json")
-    )
+    """Every regular file under raw_dir. Hidden files and expected-value sidecars are skipped, and so
+    are symlinks that lead outside raw_dir: a raw folder must not become a way to read other files."""
+    root = raw_dir.resolve()
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            path = Path(folder) / name
+            if name.startswith(".") or name.endswith(".expected.json"):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                continue
+            if path.is_file():
+                found.append(path)
+    return sorted(found)
 
 
 def sniff(path: Path, settings: Settings) -> SourceFile:
@@ -49,7 +59,7 @@ def sniff(path: Path, settings: Settings) -> SourceFile:
     if head.startswith(b"%PDF"):
         return SourceFile(path, digest, len(data), "pdf")
     if head.startswith(b"PK\x03\x04"):
-        if b"word/document.xml" in data[:65536] or b"word/" in data:
+        if b"word/" in data:
             return SourceFile(path, digest, len(data), "docx")
         return quarantined("unsupported_archive", f"{path.name} is a ZIP archive but not a Word document")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -69,6 +79,7 @@ def sniff(path: Path, settings: Settings) -> SourceFile:
     lowered = stripped[:4096].lower()
     if lowered.startswith(("<!doctype html", "<html", "<?xml")) or "<table" in lowered or "<body" in lowered:
         return SourceFile(path, digest, len(data), "html")
-    if "\x00" in text:
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if "\x00" in text or controls > len(text[:65536]) // 100:
         return quarantined("unknown_format", f"{path.name} holds binary data, not a text report")
     return SourceFile(path, digest, len(data), "text")
