@@ -18,6 +18,11 @@ def run(settings: Settings, verbose: bool = False) -> int:
     if not settings.raw_dir.is_dir():
         print(f"xxgk: raw directory {settings.raw_dir} does not exist", file=sys.stderr)
         return 2
+    try:  # fail fast, with a message, if another run holds the single-writer lock
+        warehouse.connect(settings.warehouse, wait_seconds=settings.lock_wait_seconds).close()
+    except warehouse.WarehouseBusy as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return 3
     result = dg.materialize(
         [*ALL_ASSETS, *rule_checks],
         resources=build_resources(settings),

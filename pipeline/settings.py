@@ -1,7 +1,7 @@
 """All settings in one place: defaults, overridden by XXGK_* environment variables or the CLI."""
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +28,14 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        base = cls()
-        env: dict[str, object] = {}
-        if os.environ.get("XXGK_RAW_DIR"):
-            env["raw_dir"] = Path(os.environ["XXGK_RAW_DIR"])
-        if os.environ.get("XXGK_WAREHOUSE"):
-            env["warehouse"] = Path(os.environ["XXGK_WAREHOUSE"])
-        env.update({k: v for k, v in overrides.items() if v is not None})
-        settings = replace(base, **env)  # type: ignore[arg-type]
+        """Defaults, then XXGK_<FIELD> environment variables (XXGK_RAW_DIR, XXGK_WAREHOUSE,
+        XXGK_SECONDS_PER_FILE, ...), then explicit overrides (CLI flags) where not None."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"XXGK_{f.name.upper()}")
+            if raw:
+                default = getattr(cls, f.name)
+                values[f.name] = Path(raw) if isinstance(default, Path) else type(default)(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = replace(cls(), **values)  # type: ignore[arg-type]
         return replace(settings, raw_dir=Path(settings.raw_dir).resolve(), warehouse=Path(settings.warehouse).resolve())

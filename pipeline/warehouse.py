@@ -1,5 +1,6 @@
 """DuckDB: schema, label dimensions, per-report atomic loads, quarantine and rule verdicts."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,9 +26,27 @@ from pipeline.sql import load_sql, statements
 VIEWS = ("v_report_cells", "v_cell_sources")
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path))
+class WarehouseBusy(Exception):
+    """Another process holds the warehouse's write lock (DuckDB allows one writer process)."""
+
+
+def connect(path: Path, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting up to `wait_seconds` for another process's lock to go away."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is in use by another process (DuckDB allows one writer); "
+                    "try again when that run has finished"
+                ) from exc
+            time.sleep(0.25)
 
 
 @contextmanager
@@ -168,3 +187,22 @@ def refresh_dq_results(con: duckdb.DuckDBPyConnection) -> None:
                 f"observed, expected, details from ({load_sql(rule.sql_name)})",
                 {"rule_id": rule.id, "severity": rule.severity},
             )
+
+
+PUBLIC_TABLES = (
+    "reports", "quarantine", "source_files", "proactive_cells", "application_cells", "review_litigation_cells",
+    "parse_issues", "report_sections", "dq_results", "dim_application_rows", "dim_applicant_columns",
+    "dim_proactive_items", "dim_review_cells", "dim_rules",
+)  # fmt: skip
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """An MD5 over the sorted rows of every public table: equal checksums mean identical contents."""
+    sums = {}
+    for table in PUBLIC_TABLES:  # names come from code, never from input
+        row = con.execute(
+            f"select count(*), md5(coalesce(string_agg(cast(t as varchar), chr(10) order by cast(t as varchar)), ''))"
+            f" from {table} as t"
+        ).fetchone()
+        sums[table] = f"{row[0]}:{row[1]}"
+    return sums
