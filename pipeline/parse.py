@@ -8,6 +8,7 @@ a parse issue with the cell left NULL (never guessed, never coerced to 0).
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TypeVar
 
 from pipeline.catalogue import (
@@ -282,10 +283,19 @@ def _distance(a: str, b: str) -> int:
 EXACT = 3
 
 
-def label_score(key: str, alias: str) -> tuple[int, int] | None:
+TRUNCATED = 2
+TYPO = 1
+
+
+@cache
+def _alias_key(alias: str) -> str:
+    return label_key(alias)
+
+
+def label_score(key: str, alias: str, allow_typos: bool = True) -> tuple[int, int] | None:
     """How well the end of a label buffer matches one label: exact suffix, a label cut short (its
     rest continues after the values, as across a page break), or one edit away (typos)."""
-    a = label_key(alias)
+    a = _alias_key(alias)
     if not a or not key:
         return None
     if key.endswith(a):
@@ -293,22 +303,27 @@ def label_score(key: str, alias: str) -> tuple[int, int] | None:
     shortest = max(4, int(len(a) * 0.6))
     for k in range(len(a) - 1, shortest - 1, -1):
         if key.endswith(a[:k]):
-            return (2, k)
-    if len(a) >= 5:
+            return (TRUNCATED, k)
+    if allow_typos and len(a) >= 5:
         for width in (len(a) - 1, len(a), len(a) + 1):
             if len(key) >= width and _distance(key[-width:], a) <= 1:
-                return (1, len(a))
+                return (TYPO, len(a))
     return None
 
 
-def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int = 1) -> T | None:
-    best: tuple[tuple[int, int], T] | None = None
-    for item, aliases in options:
-        for alias in aliases:
-            score = label_score(key, alias)
-            if score and score[0] >= min_quality and (best is None or score > best[0]):
-                best = (score, item)
-    return best[1] if best else None
+def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int = TYPO) -> T | None:
+    """The option whose label best matches the end of `key`. Typos (edit distance) are only tried
+    when no label matches exactly or cut short: they are rare and the distance is the costly part."""
+    for allow_typos in (False, True):
+        best: tuple[tuple[int, int], T] | None = None
+        for item, aliases in options:
+            for alias in aliases:
+                score = label_score(key, alias, allow_typos)
+                if score and score[0] >= min_quality and (best is None or score > best[0]):
+                    best = (score, item)
+        if best is not None or min_quality > TYPO:
+            return best[1] if best else None
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
