@@ -148,6 +148,22 @@ APPLICATION_GROUPS: tuple[ApplicationRow, ...] = (
     ApplicationRow("3.5", "三(五)", "不予处理", "3", False),
 )
 
+# Column headers of section 二, by column key (2021 and 2019 templates).
+PROACTIVE_COLUMN_LABELS: dict[str, str] = {
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "decisions": "本年处理决定数量",
+    "amount_10k_yuan": "本年收费金额（单位：万元）",
+    "new_made": "本年新制作数量",
+    "new_published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "previous_year_items": "上一年项目数量",
+    "change": "本年增/减",
+    "items": "采购项目数量",
+    "amount": "采购总金额",
+}
+
 PROACTIVE_2021: tuple[ProactiveItem, ...] = (
     ProactiveItem("regulations", "规章", "第二十条第（一）项", ("issued", "repealed", "in_force")),
     ProactiveItem(

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 # NFKC folds the Kangxi radicals (U+2F00–U+2FD5) but not the CJK Radicals Supplement (U+2E80–U+2EF3),
 # which PDF text layers use for common characters ("人民" extracted as "⼈⺠"). Map those explicitly.
@@ -118,6 +119,34 @@ _PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 # Word-processor debris in text dumps: "[bookmark: OLE_LINK1]".
 _DEBRIS = re.compile(r"\[bookmark:[^\]]*\]")
 _NON_KEY = re.compile(r"[^0-9a-z\u3400-\u9fff]")
+
+
+@cache
+def _converter(config: str):  # type: ignore[no-untyped-def]
+    import opencc  # bundled dictionaries, no download
+
+    return opencc.OpenCC(config)
+
+
+def is_traditional(text: str, threshold: float = 0.02) -> bool:
+    """True when a real share of the CJK characters are traditional-only (t2s changes them)."""
+    chars = [ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff"]
+    if not chars:
+        return False
+    unique = "".join(sorted(set(chars)))
+    converted = _converter("t2s").convert(unique)
+    if len(converted) != len(unique):
+        return True
+    changed = {a for a, b in zip(unique, converted, strict=True) if a != b}
+    return sum(ch in changed for ch in chars) > threshold * len(chars)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified with mainland vocabulary: Big5 gateways and Taiwan-phrase mirrors
+    write 資訊 for 信息 and 檔案 for 文件 (spec §5.5), which plain t2s does not undo."""
+    # tw2sp first (it maps Taiwan phrases while they are still traditional), then hk2s for the Hong
+    # Kong variant forms tw2sp leaves alone (衞 → 卫).
+    return _converter("hk2s").convert(_converter("tw2sp").convert(text))
 
 
 def normalise_text(text: str) -> str:

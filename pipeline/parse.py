@@ -25,7 +25,7 @@ from pipeline.catalogue import (
     ProactiveItem,
     Template,
 )
-from pipeline.document import Document, Line, Lineage
+from pipeline.document import Cell, Document, Line, Lineage
 from pipeline.normalise import (
     ABSENT,
     BLANK,
@@ -34,9 +34,11 @@ from pipeline.normalise import (
     UNREADABLE,
     ZERO,
     Value,
+    is_traditional,
     label_key,
     normalise_text,
     read_value,
+    to_simplified,
 )
 
 T = TypeVar("T")
@@ -257,7 +259,9 @@ def read_title(doc: Document, sections: dict[int, Section]) -> tuple[str | None,
         m = _TITLE.search(text)
         if not m:
             continue
-        agency = (m["pre"] or m["mid"]).strip("（）()·")
+        agency = (m["pre"] or m["mid"]).strip("·")
+        if agency.count("(") != agency.count(")"):  # a bracket cut off by the match, not part of the name
+            agency = agency.strip("()")
         agency = _HEADING_PREFIX.sub("", agency) or agency
         if len(agency) >= 2:
             return agency, int(m["year"]), m.group(0)
@@ -444,6 +448,10 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     if "3.6" in found and split:
         issues.append(ParseIssue(APPLICATIONS, "3.6", "mixed_layout", "both 三(六) as one row and its sub-rows"))
 
+    # A text dump drops empty cells. If most rows print 7 values, a 6-value row has one blank cell
+    # somewhere; if most print 6, the table itself lacks a column (seed 003).
+    widths = [len(fit(r.values, 7)) for r in found.values()]
+    table_lacks_column = widths.count(6) > widths.count(7)
     header_cols = _header_columns(header_key)
     missing_col = "other"
     if len(header_cols) == 6:
@@ -455,17 +463,25 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             issues.append(ParseIssue(APPLICATIONS, row.key, "row_missing", f"no row {row.code} {row.label}"))
             cells += [ParsedCell(APPLICATIONS, row.key, c, None, ABSENT) for c in columns]
             continue
-        cells += _application_row(row, fit(run.values, len(columns)), columns, missing_col, issues)
+        values = fit(run.values, len(columns))
+        cells += _application_row(row, values, columns, missing_col if table_lacks_column else None, issues)
     return cells, issues, layout
 
 
 def _application_row(
-    row: ApplicationRow, values: list[Token], columns: list[str], missing_col: str, issues: list[ParseIssue]
+    row: ApplicationRow, values: list[Token], columns: list[str], missing_col: str | None, issues: list[ParseIssue]
 ) -> list[ParsedCell]:
     n = len(values)
     if n == len(columns):
         return [_cell(APPLICATIONS, row.key, c, t) for c, t in zip(columns, values, strict=True)]
-    if n == len(columns) - 1:
+    if n == len(columns) - 1 and missing_col is None:
+        # One cell of a 7-column table left blank and dropped by the text dump: a blank 总计 always fits,
+        # and so does almost any other position, so where the blank was cannot be known.
+        raw = " ".join(t.value.raw for t in values if t.value)
+        detail = f"{row.code}: 6 values ({raw}) in a 7-column table; which cell is blank cannot be known"
+        issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_row", detail))
+        return [_unreadable(APPLICATIONS, row.key, c, values) for c in columns]
+    if n == len(columns) - 1 and missing_col is not None:
         present = [c for c in columns if c != missing_col]
         issues.append(
             ParseIssue(
@@ -573,7 +589,18 @@ def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list
 # ---------------------------------------------------------------------------------------------------
 
 
+def simplified(doc: Document) -> Document:
+    """The document in simplified characters when it is written in traditional ones."""
+    sample = "".join(line.text for line in doc.lines[:400])
+    if not is_traditional(sample):
+        return doc
+    lines = [Line([Cell(to_simplified(c.text), c.lineage) for c in line.cells], line.grid) for line in doc.lines]
+    title = to_simplified(doc.title) if doc.title else None
+    return Document(doc.format, lines, title, {**doc.meta, "converted": "traditional to simplified"}, doc.pages)
+
+
 def parse_document(doc: Document) -> ParsedReport:
+    doc = simplified(doc)
     sections = find_sections(doc)
     agency, year, title = read_title(doc, sections)
     report = ParsedReport(agency, year, title, None, sections)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.catalogue import REVIEW_BLOCKS, REVIEW_COLUMNS, TEMPLATES, ApplicationRow
+from pipeline.catalogue import PROACTIVE_COLUMN_LABELS, REVIEW_BLOCKS, REVIEW_COLUMNS, TEMPLATES, ApplicationRow
 
 Numbers = dict[str, Any]  # the expected-JSON shape: proactive / applications / review_litigation ...
 
@@ -77,11 +77,7 @@ def _proactive_html(numbers: Numbers, template: str) -> str:
         if item.article != article:
             article = item.article
             rows.append(f"<tr>{_td(article, colspan=4)}</tr>")
-            headers = {
-                1: ["本年制发件数", "本年废止件数", "现行有效件数"],
-                3: ["本年处理决定数量"],
-            }
-            heads = ["本年收费金额（单位：万元）"] if item.kind == "amount_10k_yuan" else headers[len(item.columns)]
+            heads = [PROACTIVE_COLUMN_LABELS[c] for c in item.columns]
             span = 3 if len(heads) == 1 else 1
             rows.append("<tr>" + _td("信息内容") + "".join(_td(h, colspan=span) for h in heads) + "</tr>")
         values = [fmt_value(numbers["proactive"][item.key][c]) for c in item.columns]
