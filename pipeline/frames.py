@@ -51,6 +51,9 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                     "template": report.template,
                     "status": status,
                     "issue_count": len(report.issues),
+                    "period_year": report.period_year,
+                    "stated_parts": report.stated_parts,
+                    "published_on": report.published_on,
                     "parser_version": PARSER_VERSION,
                     "ingested_at": datetime.now(UTC).replace(tzinfo=None),
                 }
@@ -73,6 +76,29 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                 "row_key": pl.String,
                 "issue_code": pl.String,
                 "detail": pl.String,
+            },
+        ),
+        "narrative_figures": pl.DataFrame(
+            [
+                {
+                    "source_file": source.name,
+                    "kind": f.kind,
+                    "value": f.value,
+                    "section_no": f.section_no,
+                    "char_start": f.char_start,
+                    "char_end": f.char_end,
+                    "clause": f.clause,
+                }
+                for f in report.figures
+            ],
+            schema={
+                "source_file": pl.String,
+                "kind": pl.String,
+                "value": pl.Float64,
+                "section_no": pl.Int32,
+                "char_start": pl.Int32,
+                "char_end": pl.Int32,
+                "clause": pl.String,
             },
         ),
         "report_sections": pl.DataFrame(

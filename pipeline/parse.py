@@ -8,9 +8,11 @@ a parse issue with the cell left NULL (never guessed, never coerced to 0).
 import itertools
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from typing import TypeVar
 
+from pipeline import narrative
 from pipeline.catalogue import (
     ALL_APPLICATION_ROWS,
     APPLICANT_COLUMNS,
@@ -26,6 +28,7 @@ from pipeline.catalogue import (
     Template,
 )
 from pipeline.document import Cell, Document, Line, Lineage
+from pipeline.narrative import NarrativeFigure
 from pipeline.normalise import (
     ABSENT,
     BLANK,
@@ -87,6 +90,10 @@ class ParsedReport:
     sections: dict[int, Section]
     cells: list[ParsedCell] = field(default_factory=list)
     issues: list[ParseIssue] = field(default_factory=list)
+    figures: list[NarrativeFigure] = field(default_factory=list)
+    stated_parts: int | None = None  # "本报告共五个部分" (S12)
+    period_year: int | None = None  # "统计期限自2022年1月1日" (C4)
+    published_on: date | None = None  # a publication date the page states (C5)
 
     @property
     def readable(self) -> bool:
@@ -228,6 +235,9 @@ def find_sections(doc: Document) -> dict[int, Section]:
             hits[number] = i
     starts = sorted(hits.values())
     sections = {}
+    if starts and starts[0] > 0:  # the preamble: title, legal basis, statistics period, contact
+        text = "\n".join(line.text for line in doc.lines[: starts[0]])
+        sections[0] = Section(0, "前言", 0, starts[0], text)
     for number, first in hits.items():
         later = [s for s in starts if s > first]
         end = later[0] if later else len(doc.lines)
@@ -617,7 +627,38 @@ def parse_document(doc: Document) -> ParsedReport:
     report.template = template
     report.cells = pro_cells + app_cells + rev_cells
     report.issues += pro_issues + app_issues + rev_issues
+    report.figures = narrative.report_figures({n: sec.text for n, sec in sections.items()})
+    head = "\n".join(sections[n].text for n in (0, 1) if n in sections) or whole_text(doc, 80)
+    report.stated_parts = narrative.stated_parts(head)
+    report.period_year = narrative.period_year(head)
+    report.published_on = publication_date(doc)
     return report
+
+
+def whole_text(doc: Document, lines: int | None = None) -> str:
+    return "\n".join(line.text for line in doc.lines[:lines])
+
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_PUBLISHED = re.compile(
+    r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]?\s*((?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})"
+)
+
+
+def publication_date(doc: Document) -> date | None:
+    """The publication date a page states in its metadata or in a 发布日期 line near the top."""
+    candidates = [doc.meta.get("published", "")]
+    published = _PUBLISHED.search(normalise_text(whole_text(doc, 60)))
+    if published:
+        candidates.append(published[1])
+    for text in candidates:
+        m = _DATE.search(text or "")
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+    return None
 
 
 def template_of(report: ParsedReport) -> Template:

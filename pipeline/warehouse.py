@@ -60,9 +60,22 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
+# Bump when sql/create_tables.sql changes shape: an older warehouse is rebuilt from the raw files.
+SCHEMA_VERSION = "3"
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing and reload the label dimensions from the template catalogue."""
+    """Create what is missing and reload the label dimensions from the template catalogue. A
+    warehouse of an older schema is dropped and rebuilt: every table derives from the raw files."""
     with transaction(con):
+        con.execute("create table if not exists warehouse_meta (key varchar primary key, value varchar)")
+        found = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchone()
+        if found is None or found[0] != SCHEMA_VERSION:
+            for view in VIEWS:
+                con.execute(f"drop view if exists {view}")
+            for table in PUBLIC_TABLES:  # names come from code, never from input
+                con.execute(f"drop table if exists {table}")
+            con.execute("insert or replace into warehouse_meta values ('schema_version', $v)", {"v": SCHEMA_VERSION})
         for stmt in statements("create_tables"):
             con.execute(stmt)
         for name, frame in dimension_frames().items():
@@ -190,10 +203,22 @@ def refresh_dq_results(con: duckdb.DuckDBPyConnection) -> None:
 
 
 PUBLIC_TABLES = (
-    "reports", "quarantine", "source_files", "proactive_cells", "application_cells", "review_litigation_cells",
-    "parse_issues", "report_sections", "dq_results", "dim_application_rows", "dim_applicant_columns",
-    "dim_proactive_items", "dim_review_cells", "dim_rules",
-)  # fmt: skip
+    "reports",
+    "quarantine",
+    "source_files",
+    "proactive_cells",
+    "application_cells",
+    "review_litigation_cells",
+    "parse_issues",
+    "report_sections",
+    "narrative_figures",
+    "dq_results",
+    "dim_application_rows",
+    "dim_applicant_columns",
+    "dim_proactive_items",
+    "dim_review_cells",
+    "dim_rules",
+)
 
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

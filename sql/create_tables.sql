@@ -11,6 +11,9 @@ create table if not exists reports (
     template        varchar,              -- 2021 | 2021-23row | 2019
     status          varchar not null,     -- parsed | partial | retired (file left the raw folder)
     issue_count     integer not null,
+    period_year     integer,              -- year of the stated statistics period (统计期限), if stated
+    stated_parts    integer,              -- "本报告共N个部分", if stated
+    published_on    date,                 -- publication date the page states, if any
     parser_version  varchar not null,
     ingested_at     timestamp not null
 );
@@ -72,7 +75,19 @@ create table if not exists parse_issues (
     detail      varchar not null
 );
 
--- The six sections as found by title. One row per report × section found.
+-- Figures stated in the prose (applications received, reviews, ...). One row per figure found.
+create table if not exists narrative_figures (
+    source_file varchar not null,
+    kind        varchar not null,   -- applications_received | carried_over | carried_forward | applications_closed
+                                    -- | reviews | lawsuits | no_review_litigation
+    value       double not null,
+    section_no  integer not null,   -- report_sections.section_no (0 = preamble)
+    char_start  integer not null,   -- span in report_sections.body
+    char_end    integer not null,
+    clause      varchar not null
+);
+
+-- The six sections as found by title (0 = the preamble before the first). One row per report × section found.
 create table if not exists report_sections (
     source_file varchar not null,
     section_no  integer not null,

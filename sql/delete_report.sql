@@ -6,4 +6,5 @@ delete from application_cells where source_file = $source_file;
 delete from review_litigation_cells where source_file = $source_file;
 delete from parse_issues where source_file = $source_file;
 delete from report_sections where source_file = $source_file;
+delete from narrative_figures where source_file = $source_file;
 delete from dq_results where source_file = $source_file;

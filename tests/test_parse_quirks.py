@@ -111,7 +111,7 @@ def test_row_with_wrong_number_of_values_is_unreadable() -> None:
 
 def test_sections_found_by_title_when_tables_come_after_the_narrative() -> None:
     report = parse(report_text({"1": "5 1 0 0 0 0 6"}, narrative_first=True))
-    assert sorted(report.sections) == [1, 2, 3, 4, 5, 6]
+    assert sorted(report.sections) == [0, 1, 2, 3, 4, 5, 6]  # 0: the preamble before 一
     assert cell(report, "applications", "1", "total").value == 6
     assert cell(report, "proactive", "administrative_licensing", "decisions").value == 120
 

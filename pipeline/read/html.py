@@ -87,6 +87,12 @@ def read_html(data: bytes, settings: Settings) -> Document:
     title = str(title_tag.get("content")) if isinstance(title_tag, Tag) and title_tag.get("content") else None
     if title is None and soup.title and soup.title.string:
         title = soup.title.string.strip()
+    meta: dict[str, str] = {}
+    for name in ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time"):
+        tag = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
+        if isinstance(tag, Tag) and tag.get("content"):
+            meta["published"] = str(tag.get("content"))
+            break
     lines: list[Line] = []
     buffer: list[str] = []
     tables = 0
@@ -121,4 +127,4 @@ def read_html(data: bytes, settings: Settings) -> Document:
 
     walk(soup.body or soup)
     flush()
-    return Document("html", lines, title=title)
+    return Document("html", lines, title=title, meta=meta)
