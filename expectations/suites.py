@@ -12,33 +12,68 @@ import polars as pl
 
 from pipeline.rules import Rule
 
+Spec = tuple[str, dict[str, Any]]
 
-def expectation_specs(rule: Rule) -> list[tuple[str, dict[str, Any]]]:
-    """The expectations of one rule: GX class name and arguments, over the rule frame's columns.
+_EQUAL: Spec = (
+    "ExpectColumnPairValuesToBeEqual",
+    {"column_A": "observed", "column_B": "expected", "ignore_row_if": "either_value_is_missing"},
+)
+_AT_MOST_EXPECTED: Spec = (
+    "ExpectColumnPairValuesAToBeGreaterThanB",
+    {"column_A": "expected", "column_B": "observed", "or_equal": True, "ignore_row_if": "either_value_is_missing"},
+)
+_AT_LEAST_EXPECTED: Spec = (
+    "ExpectColumnPairValuesAToBeGreaterThanB",
+    {"column_A": "observed", "column_B": "expected", "or_equal": True, "ignore_row_if": "either_value_is_missing"},
+)
+_WHOLE: Spec = ("ExpectColumnValuesToBeBetween", {"column": "fraction", "min_value": 0, "max_value": 0})
 
-    Rows a rule cannot assess (a needed cell blank or absent) have a NULL quantity; GX skips them,
-    and they are counted and reported separately: not assessable is never a pass.
-    """
-    balance = (
-        "ExpectColumnPairValuesToBeEqual",
-        {"column_A": "observed", "column_B": "expected", "ignore_row_if": "either_value_is_missing"},
-    )
-    specs: dict[str, list[tuple[str, dict[str, Any]]]] = {
-        "H1": [balance],
-        "H2": [balance],
-        "H3": [balance],
-        "H4": [balance],
-        "D1": [
-            ("ExpectColumnValuesToBeBetween", {"column": "observed", "min_value": 0}),
-            ("ExpectColumnValuesToBeBetween", {"column": "fraction", "min_value": 0, "max_value": 0}),
-        ],
-        "D2": [
-            ("ExpectColumnValuesToBeBetween", {"column": "observed", "min_value": 0}),
-            ("ExpectColumnValuesToBeBetween", {"column": "decimals", "min_value": 0, "max_value": 4}),
-        ],
-        "C3": [("ExpectColumnValuesToBeInSet", {"column": "semantic", "value_set": ["number", "zero", "na"]})],
-    }
-    return specs[rule.id]
+# The expectations of each rule, over the columns its SQL returns. Rows a rule cannot assess (a needed
+# cell blank or absent) carry NULL quantities; GX skips them and they are counted separately: not
+# assessable is never a pass.
+SPECS: dict[str, list[Spec]] = {
+    "H1": [_EQUAL],
+    "H2": [_EQUAL],
+    "H3": [_EQUAL],
+    "H4": [_EQUAL],
+    "H5": [_AT_MOST_EXPECTED],
+    "H6": [("ExpectColumnValuesToBeBetween", {"column": "observed", "min_value": 0})],
+    "D1": [("ExpectColumnValuesToBeBetween", {"column": "observed", "min_value": 0}), _WHOLE],
+    "D2": [
+        ("ExpectColumnValuesToBeBetween", {"column": "observed", "min_value": 0}),
+        ("ExpectColumnValuesToBeBetween", {"column": "decimals", "min_value": 0, "max_value": 4}),
+    ],
+    "D3": [_WHOLE],
+    "D4": [("ExpectColumnValuesToBeNull", {"column": "observed"})],
+    "C1": [_EQUAL, ("ExpectColumnValuesToBeInSet", {"column": "in_order", "value_set": [True]})],
+    "C2": [
+        (
+            "ExpectColumnPairValuesToBeEqual",
+            {"column_A": "template", "column_B": "expected_template", "ignore_row_if": "either_value_is_missing"},
+        )
+    ],
+    "C3": [("ExpectColumnValuesToBeInSet", {"column": "semantic", "value_set": ["number", "zero", "na"]})],
+    "C4": [_EQUAL],
+    "C5": [_AT_MOST_EXPECTED],
+    "C6": [_AT_LEAST_EXPECTED],
+    "S1": [_EQUAL],
+    "S2": [_AT_LEAST_EXPECTED],
+    "S3": [_EQUAL],
+    "S4": [_EQUAL],
+    "S5": [_EQUAL],
+    "S6": [_EQUAL],
+    "S7": [_EQUAL],
+    "S8": [_EQUAL],
+    "S9": [_AT_MOST_EXPECTED],
+    "S10": [("ExpectColumnValuesToBeInSet", {"column": "mentions_fee", "value_set": [True]})],
+    "S11": [("ExpectColumnValuesToBeNull", {"column": "duplicate_of"})],
+    "S12": [_EQUAL],
+}
+
+
+def expectation_specs(rule: Rule) -> list[Spec]:
+    """The expectations of one rule: GX class name and arguments."""
+    return SPECS[rule.id]
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,12 @@ def summary(con, settings: Settings) -> str:  # type: ignore[no-untyped-def]
     cells = con.execute("select count(*), count(value) from v_report_cells").fetchone()
     quarantined = con.execute("select source_file, reason_code from quarantine order by 1").fetchall()
     rules = con.execute(
-        "select rule_id, count(*) filter (where passed), count(*) filter (where not passed), "
-        "count(*) filter (where passed is null), string_agg(distinct source_file, ', ') filter (where not passed) "
-        "from dq_results group by rule_id order by rule_id"
+        "select d.rule_id, d.severity, count(r.passed) filter (where r.passed), "
+        "count(r.passed) filter (where not r.passed), count(r.scope) filter (where r.passed is null), "
+        "string_agg(distinct r.source_file, ', ') filter (where not r.passed) "
+        "from dim_rules d left join dq_results r using (rule_id) "
+        "group by d.rule_id, d.severity order by min(r.severity) is null, "
+        "position(left(d.rule_id, 1) in 'HDCS'), length(d.rule_id), d.rule_id"
     ).fetchall()
     lines = [
         f"warehouse: {settings.warehouse}",
@@ -55,10 +58,16 @@ def summary(con, settings: Settings) -> str:  # type: ignore[no-untyped-def]
         f"cells loaded: {cells[0]} ({cells[1]} with a value)",
         "rules (passed / failed / not assessable):",
     ]
-    for rule_id, ok, bad, na, files in rules:
-        lines.append(f"  {rule_id:<3} {ok:>6} / {bad:>4} / {na:>4}" + (f"   failing: {files}" if bad else ""))
+    for rule_id, severity, ok, bad, na, files in rules:
+        failing = f"   failing: {_shorten(files)}" if bad else ""
+        lines.append(f"  {rule_id:<3} {severity:<10} {ok:>6} / {bad:>4} / {na:>4}{failing}")
     lines += [f"quarantine: {name}: {code}" for name, code in quarantined]
     return "\n".join(lines)
+
+
+def _shorten(names: str, limit: int = 3) -> str:
+    parts = names.split(", ")
+    return ", ".join(parts[:limit]) + (f" and {len(parts) - limit} more" if len(parts) > limit else "")
 
 
 def main(argv: list[str] | None = None) -> int:

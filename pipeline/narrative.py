@@ -4,7 +4,7 @@ administrative reviews and lawsuits, and "未发生…行政复议、行政诉�
 The prose is cut into clauses; jieba, with a domain dictionary that keeps terms such as 依申请公开 and
 行政复议 whole, segments each clause; a figure is a number followed by a counting unit (件, 起, 项,
 宗, 次), and its kind is decided by the domain terms in the same clause. Every figure keeps its section
-and character span.
+and character span. In section 六, fee items listed in 元 are collected too (S4).
 """
 
 import logging
@@ -26,6 +26,7 @@ KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...] = (
     ("carried_over", (("结转",), ("上年", "上一年", "上年度")), ()),
     ("reviews", (("行政复议", "复议"),), ("诉讼",)),
     ("lawsuits", (("行政诉讼", "诉讼", "应诉"),), ("复议后起诉",)),
+    ("granted", (("予以公开",),), ("不予公开",)),
     ("applications_received", (("受理", "收到", "接到", "接收", "新收", "共收"), ("申请", "依申请公开")), ("办结",)),
     ("applications_closed", (("答复", "办结", "办理完毕"),), ("申请人",)),
 )
@@ -89,6 +90,12 @@ def figures(section_no: int, body: str) -> list[NarrativeFigure]:
             and tokens[i + 1][0][:1] in _UNITS
             and not (i > 0 and tokens[i - 1][0] in ("第", "."))  # ordinals and decimals are not counts
         ]
+        if section_no == 6 and "处理费" not in compact:
+            # Fee items listed in 元 (S4); the 信息处理费 is another fee and is left out.
+            for i, (word, start, end) in enumerate(tokens):
+                if re.fullmatch(r"\d+", word) and i + 1 < len(tokens) and tokens[i + 1][0] == "元":
+                    offset = clause.start()
+                    found.append(NarrativeFigure("fee_yuan", float(word), 6, offset + start, offset + end, compact))
         for n, i in enumerate(numbers):
             before = "".join(w for w, _, _ in tokens[(numbers[n - 1] + 1 if n else 0) : i])
             after = "".join(w for w, _, _ in tokens[i + 1 : numbers[n + 1] if n + 1 < len(numbers) else len(tokens)])

@@ -18,7 +18,7 @@ from pipeline.catalogue import (
     REVIEW_COLUMNS,
     TEMPLATES,
 )
-from pipeline.rules import RULES, Rule
+from pipeline.rules import HARD, RULES, Rule
 from pipeline.settings import PARSER_VERSION
 from pipeline.sniff import SourceFile
 from pipeline.sql import load_sql, statements
@@ -61,7 +61,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 # Bump when sql/create_tables.sql changes shape: an older warehouse is rebuilt from the raw files.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -192,14 +192,19 @@ def rule_frame(con: duckdb.DuckDBPyConnection, rule: Rule) -> pl.DataFrame:
 
 
 def refresh_dq_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every rule's verdicts (cross-report rules need the whole warehouse), then attribute
+    each failed hard rule to the source, the extraction or an ambiguity."""
     with transaction(con):
         con.execute("delete from dq_results")
         for rule in RULES:
             con.execute(
                 "insert into dq_results select source_file, $rule_id, $severity, scope, passed, "
-                f"observed, expected, details from ({load_sql(rule.sql_name)})",
+                f"observed, expected, details, null from ({load_sql(rule.sql_name)})",
                 {"rule_id": rule.id, "severity": rule.severity},
             )
+        for rule in RULES:
+            if rule.severity == HARD:
+                con.execute(load_sql("attribute_failures"), {"rule_id": rule.id, "rule_table": rule.table})
 
 
 PUBLIC_TABLES = (

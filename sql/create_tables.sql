@@ -5,7 +5,13 @@ create table if not exists reports (
     source_file     varchar primary key,  -- base name of the file
     sha256          varchar not null,     -- content hash: the identity of what was read
     format          varchar not null,     -- text | pdf | docx | html
-    agency          varchar,              -- e.g. 周口市公安局
+    agency          varchar,              -- e.g. 周口市公安局 (as published, simplified characters)
+    agency_kind     varchar,              -- e.g. 公安局, 人民政府
+    agency_level    varchar,              -- province | city | county | township
+    province        varchar,
+    city            varchar,
+    county          varchar,
+    division_code   varchar,              -- 6-digit administrative division code of the most specific region
     year            integer,              -- statistics year (not the publication year)
     title           varchar,
     template        varchar,              -- 2021 | 2021-23row | 2019
@@ -106,7 +112,8 @@ create table if not exists dq_results (
     passed      boolean,
     observed    double,
     expected    double,
-    details     varchar
+    details     varchar,
+    attribution varchar   -- failed hard rules: source | extraction | ambiguous
 );
 
 -- Label dimensions, loaded from the template catalogue (pipeline/catalogue.py), never typed in SQL.

@@ -188,3 +188,14 @@ def test_blank_official_template_is_quarantined_not_loaded() -> None:
     source = sniff(template_docx(), Settings())
     outcome = ingest.process(source, Settings())
     assert (outcome.frames, outcome.reason_code) == (None, "blank_template")
+
+
+@pytest.mark.parametrize("name", ["szfgs2024.pdf", "pingtan-2023.page.html"])
+def test_real_document_narrative_figures(name: str) -> None:
+    path = require_shared("fixtures", "real", name)
+    exp = json.loads(path.with_name(name + ".expected.json").read_text(encoding="utf-8"))
+    report = parse_bytes(path.read_bytes(), sniff(path, Settings()).format or "")
+    first: dict[str, float] = {}
+    for figure in report.figures:
+        first.setdefault(figure.kind, figure.value)
+    assert {k: first.get(k) for k in exp["narrative"]} == exp["narrative"]

@@ -18,7 +18,9 @@ def test_graph_succeeds_with_every_rule_check(seed_run: tuple[dg.ExecuteInProces
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert set(evaluations) == {f"rule_{r.id}" for r in RULES}
     failing = {name for name, e in evaluations.items() if not e.passed}
-    assert failing == {"rule_H2", "rule_H3", "rule_C3"}
+    assert failing == {"rule_H2", "rule_H3", "rule_C3", "rule_S4", "rule_S9", "rule_S12"}
+    assert {e.severity.value for name, e in evaluations.items() if not e.passed and name[5] in "HD"} == {"ERROR"}
+    assert {e.severity.value for name, e in evaluations.items() if not e.passed and name[5] in "CS"} == {"WARN"}
     h2 = evaluations["rule_H2"].metadata
     assert h2["failing_reports"].value == [SEED_002]
     assert h2["scopes_failed"].value == 5
@@ -39,15 +41,16 @@ def test_report_cells_view_holds_every_seed_cell(seed_db: duckdb.DuckDBPyConnect
 
 def test_hard_rules_on_the_seeds(seed_db: duckdb.DuckDBPyConnection) -> None:
     failed = seed_db.execute(
-        "select source_file, rule_id, scope from dq_results where severity = 'hard' and passed = false order by all"
+        "select source_file, rule_id, scope, attribution from dq_results "
+        "where severity = 'hard' and passed = false order by all"
     ).fetchall()
     assert failed == [
-        (SEED_002, "H2", "row 3.1"),
-        (SEED_002, "H2", "row 3.2"),
-        (SEED_002, "H2", "row 3.3.7"),
-        (SEED_002, "H2", "row 3.4.1"),
-        (SEED_002, "H2", "row 3.5.4"),
-        (SEED_002, "H3", "column total"),
+        (SEED_002, "H2", "row 3.1", "source"),
+        (SEED_002, "H2", "row 3.2", "source"),
+        (SEED_002, "H2", "row 3.3.7", "source"),
+        (SEED_002, "H2", "row 3.4.1", "source"),
+        (SEED_002, "H2", "row 3.5.4", "source"),
+        (SEED_002, "H3", "column total", "source"),
     ]
 
 
@@ -106,3 +109,41 @@ def test_every_cell_points_to_its_source(seed_db: duckdb.DuckDBPyConnection) -> 
         "select count(*) from v_cell_sources where semantic in ('number', 'zero') and location = ''"
     )
     assert unlocated.fetchone()[0] == 0
+
+
+def test_soft_and_compliance_findings_on_the_seeds(seed_db: duckdb.DuckDBPyConnection) -> None:
+    failed = seed_db.execute(
+        "select source_file, rule_id, scope from dq_results "
+        "where severity <> 'hard' and passed = false and rule_id <> 'C3' order by all"
+    ).fetchall()
+    assert failed == [
+        (SEED_002, "S12", "report"),  # says 共五个部分 but has six
+        (SEED_003, "S4", "proactive administrative_fees"),  # 227.3466 万元 vs 170.3466 listed in 元
+        (SEED_003, "S9", "disputes per 100 requests"),  # 30 reviews and lawsuits on 47 requests
+    ]
+    s4 = seed_db.execute("select observed, expected from dq_results where rule_id = 'S4'").fetchone()
+    assert s4 == (170.3466, 227.3466)
+
+
+def test_narrative_figures_agree_with_the_tables(seed_db: duckdb.DuckDBPyConnection) -> None:
+    for name in SEEDS:
+        want = expected(name)["narrative"]
+        got = dict(
+            seed_db.execute(
+                "select kind, arg_min(value, char_start) from narrative_figures where source_file = ? "
+                "and kind <> 'fee_yuan' group by kind",
+                [name],
+            ).fetchall()
+        )
+        assert {k: got.get(k) for k in want} == want, name
+    s5 = seed_db.execute("select count(*), count(*) filter (where passed) from dq_results where rule_id = 'S5'")
+    assert s5.fetchone() == (5, 5)
+
+
+def test_narrative_figures_point_into_their_section(seed_db: duckdb.DuckDBPyConnection) -> None:
+    rows = seed_db.execute(
+        "select f.value, substr(s.body, f.char_start + 1, f.char_end - f.char_start) from narrative_figures f "
+        "join report_sections s on s.source_file = f.source_file and s.section_no = f.section_no "
+        "where f.kind <> 'no_review_litigation'"
+    ).fetchall()
+    assert rows and all(str(int(value)) == printed for value, printed in rows)

@@ -1,0 +1,16 @@
+-- C2: the template matches the statistics year (2019–2020: 2019 format; 2021 on: 2021 format, 25 rows).
+select
+    source_file,
+    'report' as scope,
+    cast(year as double) as observed,
+    cast(null as double) as expected,
+    template,
+    case when year is null then null when year <= 2020 then '2019' else '2021' end as expected_template,
+    case when year is null or template is null then null
+        else template = (case when year <= 2020 then '2019' else '2021' end) end as passed,
+    case
+        when year is null then 'not assessable: statistics year unknown'
+        when template = '2021-23row' then 'section 三 uses the 23-row layout (三(六) as one row) of the 2019 format'
+        else 'template ' || template || ' for year ' || year
+    end as details
+from reports

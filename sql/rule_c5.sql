@@ -1,0 +1,29 @@
+-- C5: published by 31 Jan (departments) or 31 Mar (government-level reports) of the following year
+-- (Art. 49). Assessable only where the page states its publication date.
+with dated as (
+    select
+        source_file,
+        year,
+        published_on,
+        coalesce(agency, '') similar to '.*(人民政府|人民政府办公室|人民政府办公厅|管理委员会)' as government_level
+    from reports
+),
+deadlines as (
+    select
+        *,
+        case when year is null then null
+            when government_level then make_date(year + 1, 3, 31) else make_date(year + 1, 1, 31) end as deadline
+    from dated
+)
+select
+    source_file,
+    'report' as scope,
+    cast(date_diff('day', make_date(year + 1, 1, 1), published_on) as double) as observed,
+    cast(date_diff('day', make_date(year + 1, 1, 1), deadline) as double) as expected,
+    case when published_on is null or deadline is null then null else published_on <= deadline end as passed,
+    case
+        when published_on is null then 'not assessable: no publication date stated'
+        else 'published ' || published_on || ', deadline ' || deadline
+            || case when government_level then ' (government-level report)' else ' (department)' end
+    end as details
+from deadlines

@@ -1,0 +1,33 @@
+-- S11 (cross-report): boilerplate. Section 五 of a report that, years and figures aside, is the same text
+-- as another agency's or another year's report (内容雷同, named in the template's accountability clause).
+with fifth as (
+    select
+        s.source_file,
+        r.agency,
+        r.year,
+        regexp_replace(s.body, '[\s\p{P}0-9０-９年月日]', '', 'g') as content
+    from report_sections as s
+    join reports as r using (source_file)
+    where s.section_no = 5 and r.status <> 'retired'
+),
+copies as (
+    select a.source_file, string_agg(b.source_file, ', ' order by b.source_file) as duplicate_of
+    from fifth as a
+    join fifth as b
+        on a.content = b.content and a.source_file <> b.source_file
+        and (a.agency is distinct from b.agency or a.year is distinct from b.year)
+    where length(a.content) >= 30
+    group by a.source_file
+)
+select
+    f.source_file,
+    'section 五' as scope,
+    cast(length(f.content) as double) as observed,
+    cast(null as double) as expected,
+    c.duplicate_of,
+    c.duplicate_of is null as passed,
+    case when c.duplicate_of is null then 'no other report has this section 五'
+        else 'section 五 repeats ' || c.duplicate_of end as details
+from fifth as f
+left join copies as c using (source_file)
+where length(f.content) >= 30

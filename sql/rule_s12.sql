@@ -1,0 +1,14 @@
+-- S12: the number of parts the report says it has ("共五个部分") matches the sections present.
+with found as (
+    select source_file, count(*) as sections from report_sections where section_no between 1 and 6 group by all
+)
+select
+    r.source_file,
+    'report' as scope,
+    cast(r.stated_parts as double) as observed,
+    cast(coalesce(f.sections, 0) as double) as expected,
+    case when r.stated_parts is null then null else r.stated_parts = coalesce(f.sections, 0) end as passed,
+    case when r.stated_parts is null then 'not assessable: the report does not state its number of parts'
+        else 'says ' || r.stated_parts || ' parts, has ' || coalesce(f.sections, 0) || ' sections' end as details
+from reports as r
+left join found as f using (source_file)
