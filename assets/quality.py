@@ -2,21 +2,29 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import report_cells
+from assets.resources import ReportSource
 from expectations.suites import validate
 from pipeline import warehouse
+from pipeline.reviews import load_reviews
 from pipeline.rules import HARD, RULES, Rule
 
 MAX_LISTED = 50  # failing cells listed in check metadata; the full list is in dq_results
 
 
 @dg.asset(group_name="quality", deps=[report_cells], kinds={"duckdb"})
-def dq_results(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def dq_results(
+    context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     """Rule verdicts: one row per report × rule × scope (column, row, block or cell).
 
-    Computed by the rule SQL of `sql/rule_*.sql` from the rule catalogue. `passed` is NULL where a
-    rule cannot be assessed because a cell it needs is blank or absent.
+    Computed by the rule SQL of `sql/rule_*.sql` from the rule catalogue, over the whole warehouse
+    (cross-report rules such as S1 and S11 need every report). `passed` is NULL where a rule cannot
+    be assessed because a cell it needs is blank or absent. Failed hard rules are attributed to the
+    source, the extraction or an ambiguity. Reviewer verdicts are loaded from data/reviews.yaml and
+    applied in the scorecard views.
     """
     with duckdb.get_connection() as con:
+        warehouse.load_reviews(con, load_reviews(report_source.settings().reviews_file))
         warehouse.refresh_dq_results(con)
         rows = con.execute(
             "select rule_id, count(*) filter (where passed), count(*) filter (where not passed), "

@@ -7,7 +7,7 @@ a parse issue with the cell left NULL (never guessed, never coerced to 0).
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import TypeVar
@@ -62,6 +62,9 @@ class ParsedCell:
     lineage: Lineage | None = None
     note: str | None = None
     decimals: int = 0
+    # A value resolved by the rules rather than read as printed: the printed reading stays beside it.
+    repaired: bool = False
+    printed_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -512,9 +515,12 @@ def _application_row(
             )
             tok = values[0]
             return [
-                ParsedCell(APPLICATIONS, row.key, c, float(v), ZERO if v == 0 else NUMBER, tok.value.raw, tok.lineage)
+                ParsedCell(
+                    APPLICATIONS, row.key, c, float(v), ZERO if v == 0 else NUMBER, tok.value.raw, tok.lineage,
+                    repaired=True,
+                )
                 for c, v in zip(columns, splits[0], strict=True)
-            ]
+            ]  # fmt: skip
         detail = f"{row.code}: '{digits}' has {len(splits)} splits that satisfy the row total"
         issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_row", detail))
         return [_unreadable(APPLICATIONS, row.key, c, values) for c in columns]
@@ -587,11 +593,15 @@ def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list
                         )
                     )
                     cells = []
-                    for (bk, ck), tok in zip(keys, candidate, strict=True):
-                        if tok is None:
-                            cells.append(ParsedCell(REVIEW_LITIGATION, bk, ck, 0.0, ZERO, None, None, "inferred"))
-                        else:
-                            cells.append(_cell(REVIEW_LITIGATION, bk, ck, tok))
+                    for (bk, ck), tok, printed in zip(keys, candidate, nums, strict=True):
+                        cell = (
+                            ParsedCell(REVIEW_LITIGATION, bk, ck, 0.0, ZERO, None, None, "inferred")
+                            if tok is None
+                            else _cell(REVIEW_LITIGATION, bk, ck, tok)
+                        )
+                        if cell.value != printed or tok is None:
+                            cell = replace(cell, repaired=True, printed_value=printed)
+                        cells.append(cell)
                     return cells, issues
     return [_cell(REVIEW_LITIGATION, b, c, t) for (b, c), t in zip(keys, reading, strict=True)], issues
 

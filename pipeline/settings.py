@@ -13,6 +13,8 @@ class Settings:
     raw_dir: Path = PROJECT_ROOT / "data" / "raw"
     warehouse: Path = PROJECT_ROOT / "data" / "warehouse.duckdb"
     data_dir: Path = PROJECT_ROOT / "data"
+    # Reviewer verdicts on rule findings, versioned with the code (pipeline/reviews.py).
+    reviews_file: Path = PROJECT_ROOT / "data" / "reviews.yaml"
     # Files above this size are quarantined rather than read: real reports are well under 50 MB.
     max_file_bytes: int = 50 * 1024 * 1024
     # PDFs: reports run to a few dozen pages; thousands of pages is not a report (or is hostile).

@@ -23,7 +23,7 @@ from pipeline.settings import PARSER_VERSION
 from pipeline.sniff import SourceFile
 from pipeline.sql import load_sql, statements
 
-VIEWS = ("v_report_cells", "v_cell_sources")
+VIEWS = ("v_report_cells", "v_cell_sources", "v_report_scorecard", "v_agency_year_scorecard")
 
 
 class WarehouseBusy(Exception):
@@ -61,7 +61,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 # Bump when sql/create_tables.sql changes shape: an older warehouse is rebuilt from the raw files.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "6"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -218,6 +218,7 @@ PUBLIC_TABLES = (
     "report_sections",
     "narrative_figures",
     "dq_results",
+    "reviews",
     "dim_application_rows",
     "dim_applicant_columns",
     "dim_proactive_items",
@@ -236,3 +237,10 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         ).fetchone()
         sums[table] = f"{row[0]}:{row[1]}"
     return sums
+
+
+def load_reviews(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+    """Replace the reviewer verdicts with the versioned file's contents."""
+    with transaction(con):
+        con.execute("delete from reviews")
+        insert(con, "reviews", frame)

@@ -45,10 +45,15 @@ create table if not exists quarantine (
     quarantined_at  timestamp not null
 );
 
+-- The cell tables. `value` is the value as printed, or as resolved by the rules when `repaired` (the
+-- printed reading is then in `printed_value`: raw and resolved side by side). `semantic`: number | zero |
+-- blank | na | absent | unreadable. Lineage: page/table_index/row_index/col_index/bbox or char span.
+
 -- Section 二 (主动公开). One row per report × item × column.
 create table if not exists proactive_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
+    repaired boolean not null, printed_value double,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)
@@ -58,6 +63,7 @@ create table if not exists proactive_cells (
 create table if not exists application_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
+    repaired boolean not null, printed_value double,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)
@@ -67,6 +73,7 @@ create table if not exists application_cells (
 create table if not exists review_litigation_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
+    repaired boolean not null, printed_value double,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)
@@ -134,4 +141,13 @@ create table if not exists dim_review_cells (
 );
 create table if not exists dim_rules (
     rule_id varchar primary key, severity varchar, title varchar, description varchar
+);
+
+-- Reviewer verdicts from data/reviews.yaml. One row per entry; scope NULL covers every scope of the rule.
+create table if not exists reviews (
+    source_file varchar not null,
+    rule_id     varchar not null,
+    scope       varchar,
+    verdict     varchar not null,   -- confirmed | dismissed
+    note        varchar
 );

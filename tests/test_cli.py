@@ -24,7 +24,7 @@ def test_cli_on_the_shared_seeds_scores_100_percent(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "reports read: 5 (0 partial), quarantined: 0" in done.stdout
     assert "cells loaded: 1000 (975 with a value)" in done.stdout
-    assert "H2      95 /    5 /   25   failing: 002_06f53fae4bd534e1.txt" in done.stdout
+    assert "H2  hard           95 /    5 /   25   failing: 002_06f53fae4bd534e1.txt" in done.stdout
     score = subprocess.run(
         [sys.executable, str(require_shared("tools", "evaluate.py")), str(warehouse), str(seeds)],
         capture_output=True,

@@ -1,0 +1,80 @@
+"""Data quality as a product: attribution, repairs kept beside the printed reading, reviews, scorecards."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.reviews import ReviewFileError, load_reviews
+from tests.conftest import SEED_DIR, materialize_into
+
+SEED_001 = "001_1bd61549078e1a1a.txt"
+
+
+@pytest.fixture(scope="module")
+def repaired_db(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    """Seed 001 with its row 一 printed without separators, two ways: one the rules can split back
+    (310000031 → 31 0 0 0 0 0 31), one they split into numbers that break H1 (300000030)."""
+    raw = tmp_path_factory.mktemp("raw")
+    text = (SEED_DIR / SEED_001).read_text(encoding="utf-8")
+    row = "一、本年新收政府信息公开申请数量\t\t31\t0\t0\t0\t0\t0\t31\t"
+    assert row in text
+    (raw / "joined_ok.txt").write_text(text.replace(row, "一、本年新收政府信息公开申请数量 310000031"), "utf-8")
+    (raw / "joined_bad.txt").write_text(text.replace(row, "一、本年新收政府信息公开申请数量 300000030"), "utf-8")
+    db = tmp_path_factory.mktemp("wh") / "w.duckdb"
+    assert materialize_into(raw, db).success
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def test_concatenated_row_is_split_by_the_rules_and_flagged(repaired_db: duckdb.DuckDBPyConnection) -> None:
+    rows = repaired_db.execute(
+        "select col_key, value, repaired, raw_text from application_cells "
+        "where source_file = 'joined_ok.txt' and row_key = '1' order by col_key"
+    ).fetchall()
+    assert {r[0]: r[1] for r in rows}["natural_person"] == 31
+    assert {r[0]: r[1] for r in rows}["total"] == 31
+    assert all(r[2] and r[3] == "310000031" for r in rows)
+    failed = repaired_db.execute("select count(*) from dq_results where source_file = 'joined_ok.txt' "
+                                 "and severity = 'hard' and not passed").fetchone()  # fmt: skip
+    assert failed == (0,)
+
+
+def test_failure_on_a_repaired_row_is_attributed_to_extraction(repaired_db: duckdb.DuckDBPyConnection) -> None:
+    rows = repaired_db.execute(
+        "select rule_id, scope, attribution from dq_results where source_file = 'joined_bad.txt' "
+        "and severity = 'hard' and not passed order by all"
+    ).fetchall()
+    assert rows == [
+        ("H1", "column natural_person", "extraction"),  # 一 30 + 二 0 != 三(七) 31 + 四 0
+        ("H1", "column total", "extraction"),
+        ("H5", "column natural_person", "extraction"),  # 三(七) 31 > 一 + 二 = 30
+        ("H5", "column total", "extraction"),
+    ]
+
+
+def test_reviews_file_is_validated(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.yaml"
+    path.write_text("reviews:\n  - report: a.txt\n    rule: H9\n    verdict: confirmed\n", encoding="utf-8")
+    with pytest.raises(ReviewFileError, match="entry 1: unknown rule 'H9'"):
+        load_reviews(path)
+    path.write_text("reviews:\n  - report: a.txt\n    rule: H2\n    verdict: maybe\n", encoding="utf-8")
+    with pytest.raises(ReviewFileError, match="verdict must be one of confirmed, dismissed"):
+        load_reviews(path)
+    assert load_reviews(tmp_path / "absent.yaml").height == 0
+
+
+def test_scorecards_apply_the_reviews(seed_db: duckdb.DuckDBPyConnection) -> None:
+    cards = {
+        r[0]: r[1:]
+        for r in seed_db.execute(
+            "select source_file, hard_failed, source_errors, confirmed, dismissed, warnings, completeness, score "
+            "from v_report_scorecard"
+        ).fetchall()
+    }
+    assert cards["002_06f53fae4bd534e1.txt"][:4] == (6, 6, 5, 0)  # H2 confirmed by the reviewer on 5 rows
+    assert cards["003_226aef2534b3d20a.txt"][3:7] == (1, 1, 0.875, 87.5)  # S9 dismissed; 25 of 200 cells absent
+    assert cards["001_1bd61549078e1a1a.txt"][-1] == 100.0
+    by_year = seed_db.execute("select count(*), sum(reports) from v_agency_year_scorecard").fetchone()
+    assert by_year == (5, 5)
