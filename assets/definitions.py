@@ -3,11 +3,11 @@
 import dagster as dg
 
 from assets.ingest import raw_reports, report_cells
-from assets.quality import dq_results, rule_checks
+from assets.quality import data_docs, dq_results, rule_checks
 from assets.resources import build_resources
 from pipeline.settings import Settings
 
-ALL_ASSETS = [raw_reports, report_cells, dq_results]
+ALL_ASSETS = [raw_reports, report_cells, dq_results, data_docs]
 
 warehouse_job = dg.define_asset_job(
     "warehouse_job",

@@ -3,7 +3,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest import report_cells
 from assets.resources import ReportSource
-from expectations.suites import validate
+from expectations.suites import build_data_docs, validate
 from pipeline import warehouse
 from pipeline.reviews import load_reviews
 from pipeline.rules import HARD, RULES, Rule
@@ -32,6 +32,23 @@ def dq_results(
         ).fetchall()
     return dg.MaterializeResult(
         metadata={f"{r}": f"{ok} passed, {bad} failed, {na} not assessable" for r, ok, bad, na in rows}
+    )
+
+
+@dg.asset(group_name="quality", deps=[dq_results], kinds={"great_expectations"})
+def data_docs(report_source: ReportSource, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """The Great Expectations Data Docs site: every rule's suite and its latest validation over all
+    reports, with the failing reports and scopes listed (beside the warehouse, by default
+    data/gx/uncommitted/data_docs/local_site/index.html; `xxgk docs` prints the path)."""
+    with duckdb.get_connection() as con:
+        frames = {rule: warehouse.rule_frame(con, rule) for rule in RULES}
+    index, results = build_data_docs(frames, report_source.settings().gx_root)
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(index)),
+            "suites": len(results),
+            "suites_failing": dg.MetadataValue.json(sorted(r.rule_id for r in results if not r.success)),
+        }
     )
 
 

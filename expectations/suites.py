@@ -6,6 +6,7 @@ frame. GX is imported lazily: it costs about 4 s, and nothing else in the pipeli
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -89,32 +90,69 @@ class SuiteResult:
         return sorted(set(self.failures["source_file"].to_list()))
 
 
-def validate(rule: Rule, frame: pl.DataFrame) -> SuiteResult:
-    """Run the rule's GX suite over its quantity frame, in an ephemeral GX context."""
+def _context(docs_root: Path | None):  # type: ignore[no-untyped-def]
+    """An ephemeral GX context, or a file context under docs_root that keeps results for Data Docs."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
-    import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
+    if docs_root is None:
+        context = gx.get_context(mode="ephemeral")
+    else:
+        docs_root.mkdir(parents=True, exist_ok=True)
+        context = gx.get_context(mode="file", project_root_dir=str(docs_root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm bars in run logs
-    batch_definition = (
-        context.data_sources.add_pandas(f"xxgk_{rule.id}")
-        .add_dataframe_asset(name=rule.sql_name)
-        .add_batch_definition_whole_dataframe("all_reports")
+    return context
+
+
+def _run(context, rule: Rule, frame: pl.DataFrame, update_docs: bool) -> SuiteResult:  # type: ignore[no-untyped-def]
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    datasource = context.data_sources.add_or_update_pandas("xxgk")
+    asset = next((a for a in datasource.assets if a.name == rule.sql_name), None) or datasource.add_dataframe_asset(
+        name=rule.sql_name
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=f"xxgk.{rule.id}"))
-    for class_name, kwargs in expectation_specs(rule):
-        suite.add_expectation(getattr(gxe, class_name)(**kwargs))
+    batch_definition = next(
+        (b for b in asset.batch_definitions if b.name == "all_reports"), None
+    ) or asset.add_batch_definition_whole_dataframe("all_reports")
+    expectations = [getattr(gxe, name)(**kwargs) for name, kwargs in expectation_specs(rule)]
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=f"xxgk.{rule.id}",
+            expectations=expectations,
+            meta={"notes": {"format": "markdown", "content": [f"**{rule.id}** ({rule.severity}): {rule.description}"]}},
+        )
+    )
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=f"xxgk.{rule.id}", data=batch_definition, suite=suite)
+    )
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["source_file", "scope"]}
     data = frame.to_pandas()
+    empty = frame.select("source_file", "scope", "details").clear()
     if data.empty:
-        return SuiteResult(rule.id, True, 0, 0, frame.select("source_file", "scope", "details").clear())
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": data})
-    outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
-    unexpected: set[int] = set()
+        return SuiteResult(rule.id, True, 0, 0, empty)
+    if update_docs:
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=f"xxgk.{rule.id}",
+                validation_definitions=[definition],
+                actions=actions,
+                result_format=result_format,
+            )
+        )
+        outcome = next(iter(checkpoint.run(batch_parameters={"dataframe": data}).run_results.values()))
+    else:
+        outcome = definition.run(batch_parameters={"dataframe": data}, result_format=result_format)
+    unexpected: set[tuple[str, str]] = set()
     for result in outcome.results:
-        unexpected.update(result.result.get("unexpected_index_list") or [])
-    failures = frame.with_row_index("_row").filter(pl.col("_row").is_in(sorted(unexpected)))
+        for index in result.result.get("unexpected_index_list") or []:
+            unexpected.add((index["source_file"], index["scope"]))
+    failures = frame.filter(
+        pl.struct("source_file", "scope").map_elements(lambda r: (r["source_file"], r["scope"]) in unexpected,
+                                                       return_dtype=pl.Boolean)
+    ) if unexpected else frame.clear()  # fmt: skip
     return SuiteResult(
         rule.id,
         bool(outcome.success),
@@ -122,3 +160,18 @@ def validate(rule: Rule, frame: pl.DataFrame) -> SuiteResult:
         frame.filter(pl.col("passed").is_null()).height,
         failures.select("source_file", "scope", "details"),
     )
+
+
+def validate(rule: Rule, frame: pl.DataFrame) -> SuiteResult:
+    """Run the rule's GX suite over its quantity frame, in an ephemeral GX context."""
+    return _run(_context(None), rule, frame, update_docs=False)
+
+
+def build_data_docs(frames: dict[Rule, pl.DataFrame], root: Path) -> tuple[Path, list[SuiteResult]]:
+    """Validate every rule in a file-backed GX context under `root` and build its Data Docs site;
+    returns the site's index.html and the results."""
+    context = _context(root)
+    results = [_run(context, rule, frame, update_docs=True) for rule, frame in frames.items()]
+    sites = context.build_data_docs()
+    index = Path(str(next(iter(sites.values()))).removeprefix("file://"))
+    return index, results

@@ -28,6 +28,15 @@ class Settings:
     # How long a run waits for another process holding the warehouse's write lock before giving up.
     lock_wait_seconds: float = 30.0
 
+    @property
+    def gx_root(self) -> Path:
+        """Where GX keeps its project folder `gx/` (suites, results, Data Docs): beside the warehouse."""
+        return self.warehouse.parent
+
+    @property
+    def data_docs_index(self) -> Path:
+        return self.gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Defaults, then XXGK_<FIELD> environment variables (XXGK_RAW_DIR, XXGK_WAREHOUSE,
