@@ -4,6 +4,7 @@ GX 1.x has no DuckDB or polars datasource, so each rule's quantities are handed 
 frame. GX is imported lazily: it costs about 4 s, and nothing else in the pipeline needs it.
 """
 
+import html
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,4 +175,45 @@ def build_data_docs(frames: dict[Rule, pl.DataFrame], root: Path) -> tuple[Path,
     results = [_run(context, rule, frame, update_docs=True) for rule, frame in frames.items()]
     sites = context.build_data_docs()
     index = Path(str(next(iter(sites.values()))).removeprefix("file://"))
+    _write_offline_summary(index, list(frames), results)
     return index, results
+
+
+_SUMMARY_START, _SUMMARY_END = "<!-- xxgk-summary -->", "<!-- /xxgk-summary -->"
+
+
+def _latest_validation_page(index: Path, rule: Rule) -> str | None:
+    pages = sorted((index.parent / "validations" / "xxgk" / rule.id).glob("*/*/*.html"), key=lambda p: p.parent.name)
+    return pages[-1].relative_to(index.parent).as_posix() if pages else None
+
+
+def _write_offline_summary(index: Path, rules: list[Rule], results: list[SuiteResult]) -> None:
+    """Put a plain HTML table of every suite's latest verdict at the top of the Data Docs index.
+
+    GX renders its index tables with JavaScript fetched from public CDNs; on an offline machine (ours
+    run without network) they stay empty. This table needs no script: rule, severity, verdict, counts
+    and a link to the (server-rendered) validation page of each suite.
+    """
+    rows = []
+    for rule, result in zip(rules, results, strict=True):
+        assessed = result.evaluated - result.not_assessable
+        verdict = "Failed" if not result.success else ("Passed" if assessed else "Not assessable")
+        page = _latest_validation_page(index, rule)
+        name = f'<a href="{html.escape(page)}">xxgk.{rule.id}</a>' if page else f"xxgk.{rule.id}"
+        failing = ", ".join(result.failing_reports)
+        rows.append(
+            f"<tr><td>{name}</td><td>{rule.severity}</td><td>{verdict}</td><td>{result.evaluated}</td>"
+            f"<td>{result.not_assessable}</td><td>{len(result.failures)}</td><td>{html.escape(failing)}</td>"
+            f"<td>{html.escape(rule.description)}</td></tr>"
+        )
+    table = (
+        f'{_SUMMARY_START}<section id="xxgk-summary" class="container-fluid"><h3>xxgk rule verdicts</h3>'
+        '<table class="table table-sm"><thead><tr><th>suite</th><th>severity</th><th>verdict</th>'
+        "<th>scopes</th><th>not assessable</th><th>failing scopes</th><th>failing reports</th><th>rule</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>{_SUMMARY_END}"
+    )
+    page = index.read_text(encoding="utf-8")
+    if _SUMMARY_START in page:  # rebuilt in place: replace the previous summary
+        page = page[: page.index(_SUMMARY_START)] + page[page.index(_SUMMARY_END) + len(_SUMMARY_END) :]
+    body = page.index(">", page.index("<body")) + 1
+    index.write_text(page[:body] + table + page[body:], encoding="utf-8")
