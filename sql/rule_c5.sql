@@ -5,7 +5,10 @@ with dated as (
         source_file,
         year,
         published_on,
-        coalesce(agency, '') similar to '.*(人民政府|人民政府办公室|人民政府办公厅|管理委员会)' as government_level
+        -- A government's own report: its kind (pipeline/agency.py) is a government body, or the name is a
+        -- region and nothing else (平潭综合实验区, "XX区2023年…年度报告").
+        coalesce(agency_kind, agency, '') similar to '.*(人民政府|人民政府办公室|人民政府办公厅|管理委员会|管委会)'
+            or (agency_kind is null and (division_code is not null or province is not null)) as government_level
     from reports
 ),
 deadlines as (

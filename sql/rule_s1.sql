@@ -1,6 +1,10 @@
 -- S1 (cross-report): this year's 二 上年结转 equals last year's 四 结转下年度, same agency, per column.
+-- The same agency is the same normalised name (pipeline/agency.py): "江苏省淮安市人民政府" one year and
+-- "淮安市人民政府" the next, or a name misread by OCR, are one agency.
 with reports_by_agency as (
-    select source_file, agency, year from reports where agency is not null and year is not null and status <> 'retired'
+    select source_file, coalesce(agency_normalised, agency) as agency, year
+    from reports
+    where agency is not null and year is not null and status <> 'retired'
 ),
 pairs as (
     select cur.source_file, prev.source_file as previous_file, cur.year

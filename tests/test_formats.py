@@ -42,7 +42,8 @@ def test_real_document_every_cell(name: str) -> None:
     report = parse_bytes(path.read_bytes(), source.format or "")
     assert cells_of(report) == expected_cells(exp)
     assert (report.agency, report.year, report.template) == (exp["agency"], exp["year"], exp["template"])
-    assert not [i for i in report.issues if i.code not in ("column_missing",)]
+    # Agency metadata findings (平潭综合实验区: a zone without a division code) are tested in test_agency.py.
+    assert not [i for i in report.issues if i.code not in ("column_missing",) and i.table != "reports"]
 
 
 def test_real_pdf_lineage_and_page_split() -> None:
