@@ -2,8 +2,14 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import ReportSource
-from pipeline import ingest, warehouse
+from pipeline import ingest, store, warehouse
 from pipeline.frames import CELL_TABLES
+from pipeline.progress import progress
+from pipeline.settings import PARSER_VERSION
+
+# One partition per report document, keyed by the SHA-256 of its content: the same bytes under two
+# names are one partition; an edited file is a new one. Added by the sensor, the schedule and the CLI.
+report_documents = dg.DynamicPartitionsDefinition(name="report_documents")
 
 
 @dg.asset(group_name="ingest", kinds={"duckdb"})
@@ -13,9 +19,10 @@ def raw_reports(
     """Every file in the raw folder, sniffed from its bytes: format, size and SHA-256 content hash.
 
     Writes `source_files` (one row per file). Files that cannot be reports (empty, JSON, unknown
-    binary, too large) are already marked here with a specific reason.
+    binary, too large) are already marked here with a specific reason. Unchanged files (same path,
+    size and modification time) are not read again.
     """
-    sources = ingest.scan(report_source.settings())
+    sources = store.scan(report_source.settings())
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         ingest.record_scan(con, sources)
@@ -26,28 +33,78 @@ def raw_reports(
     return dg.MaterializeResult(metadata={"files": len(sources), **{f"format_{k}": v for k, v in formats.items()}})
 
 
-@dg.asset(group_name="ingest", deps=[raw_reports], kinds={"duckdb", "polars"})
+@dg.asset(
+    group_name="ingest",
+    deps=[raw_reports],
+    partitions_def=report_documents,
+    # A parser change makes every partition stale in the UI; the bundle store is keyed by version too.
+    code_version=PARSER_VERSION,
+    # A range of partitions runs as one step (the nightly run and `xxgk run`): no run per file.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    kinds={"polars", "parquet"},
+)
+def parsed_reports(context: dg.AssetExecutionContext, report_source: ReportSource) -> dg.MaterializeResult:
+    """Each report document (partition = content hash) read into the neutral document model and
+    parsed against the template catalogue into polars frames, stored as Parquet by content hash and
+    parser version (`parsed/<version>/…`), or a specific quarantine reason.
+
+    Writes no warehouse table: parsing fans out (threads, processes or machines), loading stays a
+    single writer (`report_cells`). Content already parsed by this parser version is skipped.
+    """
+    settings = report_source.settings()
+    by_hash = {s.sha256: s for s in store.scan(settings)}
+    parsed = cached = gone = 0
+    quarantined: dict[str, str] = {}
+    for key in progress(context.partition_keys, settings, "parse"):
+        source = by_hash.get(key)
+        if store.has_bundle(settings, key):
+            cached += 1
+        elif source is None:  # the file left the raw folder after the partition was added
+            gone += 1
+            context.log.warning(f"partition {key[:12]}: no file with this content in {settings.raw_dir}")
+        else:
+            outcome = ingest.process(source, settings)
+            store.write_bundle(settings, outcome)
+            parsed += 1
+            if outcome.frames is None:
+                quarantined[source.name] = f"{outcome.reason_code}: {outcome.reason}"
+    return dg.MaterializeResult(
+        metadata={
+            "parsed": parsed,
+            "already_parsed": cached,
+            "file_gone": gone,
+            "quarantined": dg.MetadataValue.json(quarantined),
+            "parser_version": PARSER_VERSION,
+        }
+    )
+
+
+@dg.asset(group_name="ingest", deps=[parsed_reports], kinds={"duckdb"})
 def report_cells(
     context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
     """Every cell of sections 二, 三 and 四 of every readable report, with lineage.
 
-    Each file is read into the neutral document model, parsed against the template catalogue into
-    polars frames and loaded into `reports`, `proactive_cells`, `application_cells`,
-    `review_litigation_cells`, `parse_issues` and `report_sections` in one transaction per report.
-    Unreadable files land in `quarantine` with their reason; the run carries on. Files whose content
-    (SHA-256) was already loaded by this parser version are skipped; reports whose file left the raw
-    folder are marked `retired` (their rows stay).
+    Loads the parsed bundles of the files in the raw folder into `reports`, `proactive_cells`,
+    `application_cells`, `review_litigation_cells`, `parse_issues`, `report_sections` and
+    `narrative_figures`, in one transaction per report (the single DuckDB writer). Unreadable files
+    land in `quarantine` with their reason. Files whose content was already loaded by this parser
+    version are skipped; files not parsed yet wait for their partition; reports whose file left the
+    raw folder are marked `retired` (their rows stay).
     """
     loaded = quarantined = unchanged = cells = 0
+    waiting: list[str] = []
     settings = report_source.settings()
     with duckdb.get_connection() as con:
         sources = ingest.scanned(con)
-        for source in sources:
+        for source in progress(sources, settings, "load"):
             if ingest.is_current(con, source):
                 unchanged += 1
                 continue
-            outcome = ingest.process(source, settings)
+            outcome = store.read_bundle(settings, source)
+            if outcome is None:
+                waiting.append(source.name)
+                continue
             ingest.store(con, outcome)
             if outcome.frames is None:
                 quarantined += 1
@@ -56,11 +113,14 @@ def report_cells(
                 loaded += 1
                 cells += sum(outcome.frames[t].height for t in CELL_TABLES.values())
         retired = ingest.retire_missing(con, sources)
+    if waiting:
+        context.log.info(f"{len(waiting)} files wait for their partition to be parsed: {waiting[:5]}")
     return dg.MaterializeResult(
         metadata={
             "reports_loaded": loaded,
             "quarantined": quarantined,
             "unchanged": unchanged,
+            "awaiting_parse": dg.MetadataValue.json(waiting),
             "retired": dg.MetadataValue.json(retired),
             "cells": cells,
         }

@@ -1,38 +1,60 @@
-"""`xxgk run`: materialise every asset in-process over a folder of reports into a warehouse."""
+"""`xxgk`: build the warehouse and use it from a shell.
+
+xxgk run                      materialise everything new or stale over the raw folder
+xxgk ingest FILE...           copy reports into the raw folder, then run
+xxgk status                   reports, quarantined files, failing rules
+xxgk sql "select ..."         ad-hoc SQL on a read-only connection
+xxgk export --format parquet DIR   every public table and view as files
+xxgk docs                     path of the Data Docs site
+"""
 
 import argparse
+import os
+import re
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
+from pipeline import warehouse
 from pipeline.settings import Settings
 
 
-def run(settings: Settings, verbose: bool = False) -> int:
+class UserError(Exception):
+    """A known problem: printed as one line, with the exit code, never as a traceback."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# ---------------------------------------------------------------------------------------------------
+# run / ingest
+
+
+def _instance():  # type: ignore[no-untyped-def]
+    """The user's Dagster instance when DAGSTER_HOME is set (runs show up in the UI), else ephemeral."""
     import dagster as dg
 
-    from assets.definitions import ALL_ASSETS
-    from assets.quality import rule_checks
-    from assets.resources import build_resources
-    from pipeline import warehouse
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def run(settings: Settings, verbose: bool = False) -> int:
+    """Everything new or stale, in-process: the same plan as the nightly schedule, then a summary."""
+    from assets.automation import materialize_all
 
     if not settings.raw_dir.is_dir():
-        print(f"xxgk: raw directory {settings.raw_dir} does not exist", file=sys.stderr)
-        return 2
+        raise UserError(f"raw directory {settings.raw_dir} does not exist")
     try:  # fail fast, with a message, if another run holds the single-writer lock
         warehouse.connect(settings.warehouse, wait_seconds=settings.lock_wait_seconds).close()
     except warehouse.WarehouseBusy as exc:
-        print(f"xxgk: {exc}", file=sys.stderr)
-        return 3
-    result = dg.materialize(
-        [*ALL_ASSETS, *rule_checks],
-        resources=build_resources(settings),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
-    )
+        raise UserError(str(exc), 3) from exc
+    result = materialize_all(settings, _instance(), verbose)
     if not result.success:
-        print("xxgk: the run failed; see the log above", file=sys.stderr)
-        return 1
-    con = warehouse.connect(settings.warehouse)
+        raise UserError("the run failed; see the log above (-v shows every step)", 1)
+    con = warehouse.connect(settings.warehouse, read_only=True)
     try:
         print(summary(con, settings))
     finally:
@@ -40,10 +62,55 @@ def run(settings: Settings, verbose: bool = False) -> int:
     return 0
 
 
-def summary(con, settings: Settings) -> str:  # type: ignore[no-untyped-def]
-    reports = con.execute("select count(*), count(*) filter (where status <> 'parsed') from reports").fetchone()
+_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
+
+
+def safe_name(name: str) -> str:
+    """A file name that stays inside the raw folder: no directories, no hidden or special names."""
+    cleaned = _UNSAFE.sub("_", Path(name).name).strip().lstrip(".")
+    if not cleaned:
+        raise UserError(f"cannot use {name!r} as a file name")
+    return cleaned
+
+
+def ingest(settings: Settings, files: list[Path], verbose: bool = False) -> int:
+    """Copy each file into the raw folder under a sanitised name, then run. A different file already
+    there under the same name is never overwritten."""
+    settings.raw_dir.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        if not file.is_file():
+            raise UserError(f"{file} is not a file")
+        target = settings.raw_dir / safe_name(file.name)
+        if target.exists():
+            if target.read_bytes() == file.read_bytes():
+                print(f"{target.name}: already in {settings.raw_dir}")
+                continue
+            raise UserError(f"{target} exists with different content; rename the new file or remove the old one")
+        shutil.copyfile(file, target)  # copies the bytes only: a symlink's target, never the link
+        print(f"{target.name}: copied into {settings.raw_dir}")
+    return run(settings, verbose)
+
+
+# ---------------------------------------------------------------------------------------------------
+# read-only commands
+
+
+def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
+    if not settings.warehouse.exists():
+        raise UserError(f"no warehouse at {settings.warehouse}: run `xxgk run` first")
+    try:
+        return warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
+    except warehouse.WarehouseBusy as exc:
+        raise UserError(str(exc), 3) from exc
+
+
+def summary(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
+    reports = con.execute(
+        "select count(*), count(*) filter (where status = 'partial'), count(*) filter (where status = 'retired')"
+        " from reports"
+    ).fetchone()
     cells = con.execute("select count(*), count(value) from v_report_cells").fetchone()
-    quarantined = con.execute("select source_file, reason_code from quarantine order by 1").fetchall()
+    quarantined = con.execute("select source_file, reason_code, reason from quarantine order by 1").fetchall()
     rules = con.execute(
         "select d.rule_id, d.severity, count(r.passed) filter (where r.passed), "
         "count(r.passed) filter (where not r.passed), count(r.scope) filter (where r.passed is null), "
@@ -52,16 +119,18 @@ def summary(con, settings: Settings) -> str:  # type: ignore[no-untyped-def]
         "group by d.rule_id, d.severity order by min(r.severity) is null, "
         "position(left(d.rule_id, 1) in 'HDCS'), length(d.rule_id), d.rule_id"
     ).fetchall()
+    assert reports is not None and cells is not None
+    retired = f", retired: {reports[2]}" if reports[2] else ""
     lines = [
         f"warehouse: {settings.warehouse}",
-        f"reports read: {reports[0]} ({reports[1]} partial), quarantined: {len(quarantined)}",
+        f"reports read: {reports[0] - reports[2]} ({reports[1]} partial), quarantined: {len(quarantined)}{retired}",
         f"cells loaded: {cells[0]} ({cells[1]} with a value)",
         "rules (passed / failed / not assessable):",
     ]
     for rule_id, severity, ok, bad, na, files in rules:
         failing = f"   failing: {_shorten(files)}" if bad else ""
         lines.append(f"  {rule_id:<3} {severity:<10} {ok:>6} / {bad:>4} / {na:>4}{failing}")
-    lines += [f"quarantine: {name}: {code}" for name, code in quarantined]
+    lines += [f"quarantine: {name}: {code}: {reason}" for name, code, reason in quarantined]
     return "\n".join(lines)
 
 
@@ -70,16 +139,119 @@ def _shorten(names: str, limit: int = 3) -> str:
     return ", ".join(parts[:limit]) + (f" and {len(parts) - limit} more" if len(parts) > limit else "")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="xxgk", description=__doc__)
+def status(settings: Settings) -> int:
+    con = _read_only(settings)
+    try:
+        print(summary(con, settings))
+    finally:
+        con.close()
+    return 0
+
+
+def sql(settings: Settings, query: str, max_rows: int) -> int:
+    """Run a query on a read-only connection and print it as a table (DuckDB's own rendering)."""
+    con = _read_only(settings)
+    try:
+        relation = con.sql(query)
+        if relation is None:
+            print("ok")
+        else:
+            result = relation.to_arrow_table()  # run the query once; show and count the result
+            con.from_arrow(result).show(max_rows=max_rows, max_width=10_000)
+            print(f"{result.num_rows} row{'s' if result.num_rows != 1 else ''}")
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if "read-only" in message.lower():
+            message = "the warehouse is opened read-only here; it changes only through `xxgk run`"
+        raise UserError(f"SQL error: {message}", 1) from exc
+    finally:
+        con.close()
+    return 0
+
+
+def public_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table and view of the public schema (the SQL contract of the README)."""
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def export(settings: Settings, fmt: str, out_dir: Path) -> int:
+    """Write every public table and view to out_dir as <name>.parquet or <name>.csv."""
+    con = _read_only(settings)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        names = public_relations(con)
+        from pipeline.progress import progress
+
+        for name in progress(names, settings, "export"):
+            relation = con.table(name)  # an identifier from the catalogue, not user text
+            target = out_dir / f"{name}.{fmt}"
+            if fmt == "parquet":
+                relation.write_parquet(str(target))
+            else:
+                relation.write_csv(str(target), header=True)
+    finally:
+        con.close()
+    print(f"exported {len(names)} tables and views to {out_dir} as {fmt}")
+    return 0
+
+
+def docs(settings: Settings) -> int:
+    index = settings.data_docs_index
+    if not index.exists():
+        raise UserError(f"no Data Docs at {index}: run `xxgk run` first")
+    print(index)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--raw-dir", type=Path, help="folder of reports (default data/raw or $XXGK_RAW_DIR)")
+    common.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse.duckdb or $XXGK_WAREHOUSE)")
+    parser = argparse.ArgumentParser(prog="xxgk", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    run_p = sub.add_parser("run", help="materialise every asset over DIR into FILE")
-    run_p.add_argument("--raw-dir", type=Path, help="folder of reports (default data/raw or $XXGK_RAW_DIR)")
-    run_p.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse.duckdb or $XXGK_WAREHOUSE)")
+    run_p = sub.add_parser("run", parents=[common], help="materialise everything new or stale")
     run_p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step log")
-    args = parser.parse_args(argv)
-    settings = Settings.from_env(raw_dir=args.raw_dir, warehouse=args.warehouse)
-    return run(settings, args.verbose)
+    ingest_p = sub.add_parser("ingest", parents=[common], help="copy files into the raw folder, then run")
+    ingest_p.add_argument("files", nargs="+", type=Path)
+    ingest_p.add_argument("-v", "--verbose", action="store_true")
+    sub.add_parser("status", parents=[common], help="reports, quarantine and rule verdicts")
+    sql_p = sub.add_parser("sql", parents=[common], help="ad-hoc SQL, read-only")
+    sql_p.add_argument("query")
+    sql_p.add_argument("--max-rows", type=int, default=100)
+    export_p = sub.add_parser("export", parents=[common], help="every public table as Parquet or CSV")
+    export_p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    export_p.add_argument("out_dir", type=Path)
+    sub.add_parser("docs", parents=[common], help="path of the Data Docs site")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env(
+        raw_dir=args.raw_dir, warehouse=args.warehouse, progress=True if sys.stderr.isatty() else None
+    )
+    commands: dict[str, Callable[[], int]] = {
+        "run": lambda: run(settings, args.verbose),
+        "ingest": lambda: ingest(settings, args.files, args.verbose),
+        "status": lambda: status(settings),
+        "sql": lambda: sql(settings, args.query, args.max_rows),
+        "export": lambda: export(settings, args.format, args.out_dir),
+        "docs": lambda: docs(settings),
+    }
+    try:
+        return commands[args.command]()
+    except UserError as exc:
+        print(f"xxgk {args.command}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print(f"xxgk {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import polars as pl
 
 from pipeline.agency import AgencyInfo
 from pipeline.parse import APPLICATIONS, PROACTIVE, REVIEW_LITIGATION, ParsedReport
-from pipeline.settings import PARSER_VERSION
+from pipeline.settings import parser_version
 from pipeline.sniff import SourceFile
 
 CELL_SCHEMA = {
@@ -58,7 +58,7 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                     "period_year": report.period_year,
                     "stated_parts": report.stated_parts,
                     "published_on": report.published_on,
-                    "parser_version": PARSER_VERSION,
+                    "parser_version": parser_version(),
                     "ingested_at": datetime.now(UTC).replace(tzinfo=None),
                 }
             ]

@@ -18,8 +18,8 @@ from pipeline.document import UnreadableDocument
 from pipeline.frames import report_frames
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.read import read_document
-from pipeline.settings import PARSER_VERSION, Settings
-from pipeline.sniff import SourceFile, discover, sniff
+from pipeline.settings import Settings, parser_version
+from pipeline.sniff import SourceFile
 
 
 @dataclass
@@ -29,12 +29,6 @@ class Outcome:
     frames: dict[str, pl.DataFrame] | None = None
     reason_code: str | None = None
     reason: str | None = None
-
-
-def scan(settings: Settings) -> list[SourceFile]:
-    if not settings.raw_dir.is_dir():
-        raise FileNotFoundError(f"raw directory {settings.raw_dir} does not exist")
-    return [sniff(p, settings) for p in discover(settings.raw_dir)]
 
 
 class FileTimeout(Exception):
@@ -102,7 +96,7 @@ def is_current(con: duckdb.DuckDBPyConnection, source: SourceFile) -> bool:
         " select sha256, parser_version from reports where source_file = $name and status <> 'retired'"
         " union all select sha256, parser_version from quarantine where source_file = $name"
         ") where sha256 = $sha and parser_version = $version",
-        {"name": source.name, "sha": source.sha256, "version": PARSER_VERSION},
+        {"name": source.name, "sha": source.sha256, "version": parser_version()},
     ).fetchone()
     return bool(row and row[0])
 

@@ -5,7 +5,13 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Bump on any change that alters what is read from a file: every report is then parsed again.
 PARSER_VERSION = "0.1.0"
+
+
+def parser_version() -> str:
+    """The current parser version, looked up at call time (so a test can bump it)."""
+    return PARSER_VERSION
 
 
 @dataclass(frozen=True)
@@ -27,11 +33,20 @@ class Settings:
     seconds_per_file: float = 120.0
     # How long a run waits for another process holding the warehouse's write lock before giving up.
     lock_wait_seconds: float = 30.0
+    # Parse outcomes by content hash (pipeline/store.py); empty means `parsed/` beside the warehouse.
+    # Point it at shared storage when parse workers run on other machines (docs/distributed.md).
+    parsed_root: str = ""
+    # Progress bars on stderr for long loops (the CLI turns them on when stderr is a terminal).
+    progress: bool = False
 
     @property
     def gx_root(self) -> Path:
         """Where GX keeps its project folder `gx/` (suites, results, Data Docs): beside the warehouse."""
         return self.warehouse.parent
+
+    @property
+    def parsed_dir(self) -> Path:
+        return Path(self.parsed_root) if self.parsed_root else self.warehouse.parent / "parsed"
 
     @property
     def data_docs_index(self) -> Path:
@@ -46,7 +61,10 @@ class Settings:
             raw = os.environ.get(f"XXGK_{f.name.upper()}")
             if raw:
                 default = getattr(cls, f.name)
-                values[f.name] = Path(raw) if isinstance(default, Path) else type(default)(raw)
+                if isinstance(default, bool):
+                    values[f.name] = raw.lower() in ("1", "true", "yes")
+                else:
+                    values[f.name] = Path(raw) if isinstance(default, Path) else type(default)(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = replace(cls(), **values)  # type: ignore[arg-type]
         return replace(settings, raw_dir=Path(settings.raw_dir).resolve(), warehouse=Path(settings.warehouse).resolve())

@@ -13,6 +13,7 @@ def load_sql(name: str) -> str:
 
 
 def statements(name: str) -> list[str]:
-    """The statements of a multi-statement file, comments dropped."""
-    lines = [ln for ln in load_sql(name).splitlines() if not ln.lstrip().startswith("--")]
+    """The statements of a multi-statement file, comments dropped (also trailing ones, which may hold
+    a semicolon). Our SQL files keep `--` out of string literals."""
+    lines = [ln.split("--", 1)[0] for ln in load_sql(name).splitlines()]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -20,11 +20,13 @@ from pipeline.catalogue import (
     TEMPLATES,
 )
 from pipeline.rules import HARD, RULES, Rule
-from pipeline.settings import PARSER_VERSION
+from pipeline.settings import parser_version
 from pipeline.sniff import SourceFile
 from pipeline.sql import load_sql, statements
 
-VIEWS = ("v_report_cells", "v_cell_sources", "v_report_scorecard", "v_agency_year_scorecard", "v_agencies")
+VIEWS = (
+    "v_report_cells", "v_cell_sources", "v_documents", "v_report_scorecard", "v_agency_year_scorecard", "v_agencies",
+)  # fmt: skip
 
 
 class WarehouseBusy(Exception):
@@ -192,7 +194,7 @@ def quarantine(con: duckdb.DuckDBPyConnection, source: SourceFile, code: str, re
                 "sha256": source.sha256,
                 "reason_code": code,
                 "reason": reason,
-                "parser_version": PARSER_VERSION,
+                "parser_version": parser_version(),
                 "quarantined_at": datetime.now(UTC).replace(tzinfo=None),
             }
         ]

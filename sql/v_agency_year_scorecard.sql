@@ -1,4 +1,5 @@
--- One row per agency × statistics year (several files of one agency and year are summed).
+-- One row per agency × statistics year (several documents of one agency and year are summed; the same
+-- content under two file names counts once).
 create or replace view v_agency_year_scorecard as
 select
     agency,
@@ -12,5 +13,5 @@ select
     round(avg(completeness), 4) as completeness,
     round(avg(score), 1) as score
 from v_report_scorecard
-where status <> 'retired'
+where status <> 'retired' and source_file in (select source_file from v_documents)
 group by agency, year

@@ -35,12 +35,10 @@ def require_shared(*parts: str) -> Path:
 
 
 def materialize_into(raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    from assets.definitions import ALL_ASSETS
-    from assets.quality import rule_checks
-    from assets.resources import build_resources
+    from assets.automation import materialize_all
 
     settings = Settings.from_env(raw_dir=raw_dir, warehouse=warehouse)
-    return dg.materialize([*ALL_ASSETS, *rule_checks], resources=build_resources(settings), raise_on_error=False)
+    return materialize_all(settings, dg.DagsterInstance.ephemeral())
 
 
 @pytest.fixture(scope="session")

@@ -41,9 +41,7 @@ def browse(url: str, profile: Path) -> str:
 @pytest.fixture(scope="module")
 def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
     """A persistent Dagster instance that has materialised every asset and check over the seeds."""
-    from assets.definitions import ALL_ASSETS
-    from assets.quality import rule_checks
-    from assets.resources import build_resources
+    from assets.automation import materialize_all
 
     home = tmp_path_factory.mktemp("dagster_home")
     raw = home / "raw"
@@ -52,9 +50,7 @@ def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settin
         shutil.copy(SEED_DIR / name, raw / name)
     settings = Settings.from_env(raw_dir=raw, warehouse=home / "warehouse.duckdb")
     instance = dg.DagsterInstance.local_temp(str(home))
-    result = dg.materialize(
-        [*ALL_ASSETS, *rule_checks], resources=build_resources(settings), instance=instance, raise_on_error=False
-    )
+    result = materialize_all(settings, instance)
     assert result.success
     return home, settings
 

@@ -1,4 +1,4 @@
-"""The code location loads: the assets, their rule checks, the job and the nightly schedule."""
+"""The code location loads: the assets, their rule checks, the job, the sensor and the nightly schedule."""
 
 import dagster as dg
 
@@ -10,8 +10,12 @@ def test_definitions_load() -> None:
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"raw_reports", "report_cells", "dq_results", "data_docs"}
+    assert keys == {"raw_reports", "parsed_reports", "report_cells", "dq_results", "data_docs"}
+    parsed = graph.get(dg.AssetKey("parsed_reports"))
+    assert isinstance(parsed.partitions_def, dg.DynamicPartitionsDefinition)
+    assert parsed.partitions_def.name == "report_documents"
     checks = {k.name for k in graph.asset_check_keys}
     assert checks == {f"rule_{r.id}" for r in RULES}
     assert defs.resolve_job_def("warehouse_job") is not None
-    assert [s.cron_schedule for s in defs.schedules] == ["0 2 * * *"]
+    assert [(s.cron_schedule, s.execution_timezone) for s in defs.schedules] == [("0 2 * * *", "Asia/Shanghai")]
+    assert [s.name for s in defs.sensors] == ["new_report_files"]

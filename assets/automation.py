@@ -1,0 +1,152 @@
+"""When things run: the file sensor, the nightly schedule, and the plan both share with `xxgk run`.
+
+- The sensor (every minute) hashes new or changed files in the raw folder (unchanged files come from
+  the scan cache), adds one `report_documents` partition per new content hash and requests one run of
+  `warehouse_job` for exactly those partitions.
+- The nightly schedule (02:00 Asia/Shanghai) materialises whatever is new or stale: partitions not
+  parsed by the current parser version, and the warehouse tables when the folder changed (removed files
+  are retired). A night with nothing new is skipped with a reason, without starting a run.
+"""
+
+import dagster as dg
+
+from assets.ingest import report_documents
+from assets.resources import ReportSource
+from pipeline import store, warehouse
+from pipeline.settings import Settings, parser_version
+from pipeline.sniff import SourceFile
+
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+warehouse_job = dg.define_asset_job(
+    "warehouse_job",
+    selection=dg.AssetSelection.all(),
+    description="Scan the raw folder, parse the report documents, load the warehouse and validate every rule.",
+)
+
+
+def content_keys(sources: list[SourceFile]) -> list[str]:
+    """Partition keys of the files, in file-name order, each content once."""
+    return list(dict.fromkeys(s.sha256 for s in sorted(sources, key=lambda s: s.name)))
+
+
+def new_keys(instance: dg.DagsterInstance, sources: list[SourceFile]) -> list[str]:
+    """Content hashes of the files that have no partition yet, in order."""
+    known = set(instance.get_dynamic_partitions(report_documents.name))
+    return [k for k in content_keys(sources) if k not in known]
+
+
+def add_partitions(instance: dg.DagsterInstance, sources: list[SourceFile]) -> list[str]:
+    """Add a partition for every content hash not yet known; returns the new keys (in order)."""
+    new = new_keys(instance, sources)
+    if new:
+        instance.add_dynamic_partitions(report_documents.name, new)
+    return new
+
+
+def partitions_tags(keys: list[str]) -> dict[str, str]:
+    """Run tags selecting the partitions from keys[0] to keys[-1] (in the order they were added)."""
+    return {RANGE_START: keys[0], RANGE_END: keys[-1]}
+
+
+def unparsed_span(instance: dg.DagsterInstance, settings: Settings, sources: list[SourceFile]) -> list[str]:
+    """The partition range covering every present content not yet parsed by this parser version
+    (contiguous in practice: new content is added at the end, a parser bump makes all of it stale)."""
+    present = {s.sha256 for s in sources}
+    keys = instance.get_dynamic_partitions(report_documents.name)
+    todo = [i for i, k in enumerate(keys) if k in present and not store.has_bundle(settings, k)]
+    return keys[todo[0] : todo[-1] + 1] if todo else []
+
+
+def warehouse_lag(settings: Settings, sources: list[SourceFile]) -> str | None:
+    """Why the warehouse does not reflect the folder yet, or None when it does."""
+    if not settings.warehouse.exists():
+        return "no warehouse yet"
+    try:
+        con = warehouse.connect(settings.warehouse, read_only=True)
+    except warehouse.WarehouseBusy:
+        return None  # a run is writing right now; the next evaluation looks again
+    try:
+        listed = set(con.execute("select source_file, sha256 from source_files").fetchall())
+        versions = {
+            v
+            for (v,) in con.execute(
+                "select parser_version from reports where status <> 'retired'"
+                " union select parser_version from quarantine"
+            ).fetchall()
+        }
+    except Exception as exc:  # an older schema or a damaged file: rebuild rather than trust it
+        return f"warehouse unreadable ({type(exc).__name__})"
+    finally:
+        con.close()
+    if listed != {(s.name, s.sha256) for s in sources}:
+        return "the raw folder changed"
+    if versions - {parser_version()}:
+        return f"rows from parser versions {sorted(versions - {parser_version()})}"
+    return None
+
+
+@dg.sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def new_report_files(context: dg.SensorEvaluationContext, report_source: ReportSource) -> dg.SensorResult:
+    """New or changed report files in the raw folder: one partition per new content hash and one run
+    of `warehouse_job` for exactly those partitions."""
+    settings = report_source.settings()
+    sources = store.scan(settings)
+    new = new_keys(context.instance, sources)
+    if not new:
+        return dg.SensorResult(skip_reason=f"no new content among {len(sources)} files")
+    names = sorted(s.name for s in sources if s.sha256 in set(new))
+    context.log.info(f"{len(new)} new report documents: {names[:10]}")
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=f"{new[0]}..{new[-1]}", tags=partitions_tags(new))],
+        dynamic_partitions_requests=[report_documents.build_add_request(new)],
+    )
+
+
+@dg.schedule(
+    job=warehouse_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+def nightly(context: dg.ScheduleEvaluationContext, report_source: ReportSource) -> dg.RunRequest | dg.SkipReason:
+    """Every night at 02:00 (Asia/Shanghai): parse what is new or stale, reload the warehouse and
+    re-run every rule, including the cross-report ones. Nothing new: skipped, no run."""
+    settings = report_source.settings()
+    sources = store.scan(settings)
+    add_partitions(context.instance, sources)
+    span = unparsed_span(context.instance, settings, sources)
+    if span:
+        return dg.RunRequest(tags=partitions_tags(span))
+    lag = warehouse_lag(settings, sources)
+    if lag is None:
+        return dg.SkipReason(f"nothing new: {len(sources)} files, all parsed by {parser_version()} and loaded")
+    # Nothing to parse but the warehouse lags (files removed or renamed): the unpartitioned steps.
+    return dg.RunRequest(asset_selection=[dg.AssetKey(k) for k in ("raw_reports", "report_cells", "dq_results",
+                                                                     "data_docs")])  # fmt: skip
+
+
+def materialize_all(
+    settings: Settings, instance: dg.DagsterInstance, verbose: bool = False, validate: bool = True
+) -> dg.ExecuteInProcessResult:
+    """In this process, everything new or stale (the nightly plan): partitions for new content,
+    parsing of what this parser version has not parsed, then loading and every rule check.
+    `validate=False` leaves out the GX rule checks and the Data Docs site (quick runs in tests)."""
+    from assets.definitions import ALL_ASSETS
+    from assets.ingest import parsed_reports
+    from assets.quality import data_docs, rule_checks
+    from assets.resources import build_resources
+
+    sources = store.scan(settings)
+    add_partitions(instance, sources)
+    span = unparsed_span(instance, settings, sources)
+    assets = ALL_ASSETS if validate else [a for a in ALL_ASSETS if a is not data_docs]
+    return dg.materialize(
+        [*assets, *(rule_checks if validate else [])],
+        resources=build_resources(settings),
+        instance=instance,
+        selection=None if span else [a.key for a in assets if a is not parsed_reports],
+        tags=partitions_tags(span) if span else None,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
+    )

@@ -1,0 +1,120 @@
+"""Content-addressed store of parse outcomes: one bundle per (parser version, SHA-256 of the file).
+
+Parsing (the expensive, parallel part) writes bundles; loading (the single DuckDB writer) reads them.
+A bundle is a folder of one Parquet file per warehouse table plus `outcome.json`, written to a temporary
+folder and renamed into place, so a reader sees a whole bundle or none. Because the key is the content,
+identical files under two names are parsed once, and a parser-version bump leaves old bundles unused
+(a new version parses everything again).
+
+Also here: the scan cache, so a nightly scan of thousands of unchanged files does not re-hash them.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.ingest import Outcome
+from pipeline.settings import Settings, parser_version
+from pipeline.sniff import SourceFile, discover, sniff
+
+
+def bundle_dir(settings: Settings, sha256: str) -> Path:
+    return settings.parsed_dir / parser_version() / sha256[:2] / sha256
+
+
+def has_bundle(settings: Settings, sha256: str) -> bool:
+    return (bundle_dir(settings, sha256) / "outcome.json").exists()
+
+
+def write_bundle(settings: Settings, outcome: Outcome) -> Path:
+    """Store one file's outcome under its content hash (atomic: rename of a complete folder)."""
+    target = bundle_dir(settings, outcome.source.sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+    try:
+        for table, frame in (outcome.frames or {}).items():
+            frame.write_parquet(staging / f"{table}.parquet")
+        meta = {
+            "parsed_as": outcome.source.name,
+            "format": outcome.source.format,
+            "tables": sorted(outcome.frames or {}),
+            "reason_code": outcome.reason_code,
+            "reason": outcome.reason,
+        }
+        (staging / "outcome.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        try:
+            staging.rename(target)
+        except OSError:  # another worker stored the same content first: theirs is as good as ours
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def read_bundle(settings: Settings, source: SourceFile) -> Outcome | None:
+    """The stored outcome for this file's content, re-labelled with this file's name; None if the
+    content has not been parsed by this parser version yet."""
+    folder = bundle_dir(settings, source.sha256)
+    meta_path = folder / "outcome.json"
+    if not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    parsed_as: str = meta["parsed_as"]
+    if meta["reason_code"] is not None:
+        reason = meta["reason"] or ""
+        if reason.startswith(f"{parsed_as}"):  # reasons name the file: name this one
+            reason = source.name + reason[len(parsed_as) :]
+        return Outcome(source, reason_code=meta["reason_code"], reason=reason)
+    frames = {}
+    for table in meta["tables"]:
+        frame = pl.read_parquet(folder / f"{table}.parquet")
+        if "source_file" in frame.columns:
+            frame = frame.with_columns(pl.lit(source.name, dtype=pl.String).alias("source_file"))
+        frames[table] = frame
+    return Outcome(source, frames=frames)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scan cache
+
+
+def _cache_path(settings: Settings) -> Path:
+    return settings.parsed_dir / "scan-cache.json"
+
+
+def scan(settings: Settings) -> list[SourceFile]:
+    """Every file of the raw folder, sniffed; files whose path, size and modification time are
+    unchanged since the last scan are taken from the cache instead of being read and hashed again."""
+    if not settings.raw_dir.is_dir():
+        raise FileNotFoundError(f"raw directory {settings.raw_dir} does not exist")
+    cache_file = _cache_path(settings)
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    fresh: dict[str, dict[str, object]] = {}
+    sources = []
+    for path in discover(settings.raw_dir):
+        stat = path.stat()
+        key = str(path)
+        entry = cache.get(key)
+        if entry and entry["size"] == stat.st_size and entry["mtime_ns"] == stat.st_mtime_ns:
+            source = SourceFile(path, entry["sha256"], entry["size"], entry["format"], entry["reason_code"],
+                                entry["reason"])  # fmt: skip
+        else:
+            source = sniff(path, settings)
+        fresh[key] = {**{k: v for k, v in asdict(source).items() if k != "path"}, "mtime_ns": stat.st_mtime_ns}
+        sources.append(source)
+    if fresh != cache:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".scan-cache-", dir=cache_file.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(fresh, out, ensure_ascii=False)
+        os.replace(tmp, cache_file)  # atomic: concurrent scans lose at most an update, never the file
+    return sources
