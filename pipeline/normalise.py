@@ -189,11 +189,21 @@ class Value:
     decimals: int = 0
 
 
+# A note printed inside a cell after its number has spaces of its own: "22（其中修订 16 件）" (Appendix B).
+_SPACED_NOTE = re.compile(r"^(?P<number>\S+?)(?P<note>\([^()]*\))$")
+
+
 def read_value(raw: str) -> Value | None:
     """Read one cell or token as a value; None when it is not a value (a label or other text)."""
     text = normalise_text(raw).strip()
-    if re.search(r"\s", text):  # several tokens: the caller splits them
-        return None
+    if re.search(r"\s", text):  # several tokens (the caller splits them), unless the spaces are inside a note
+        spaced = _SPACED_NOTE.match(text)
+        if spaced is None:
+            return None
+        number = read_value(spaced["number"])
+        if number is None or number.semantic not in (NUMBER, ZERO) or number.note is not None:
+            return None
+        return Value(number.semantic, number.value, raw, spaced["note"], number.decimals)
     if text == "":
         return Value(BLANK, None, raw)
     if text.lower() in _NA_MARKS:

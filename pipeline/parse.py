@@ -118,7 +118,9 @@ class Token:
     line: int
 
 
-_PIECE = re.compile(r"\S+")
+# A piece is a run of non-space text, or a number with the note printed after it in the same cell, whose
+# own spaces do not split it: "22（其中修订 16 件）" (Appendix B).
+_PIECE = re.compile(r"[+-]?[0-9０-９][0-9０-９,.，．]*[(（][^()（）\n]*[)）]|\S+")
 _GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff\u2e80-\u2fdf）)])(?=[0-9０-９])[0-9０-９.,]+$")
 
 

@@ -1,9 +1,11 @@
 """One test per real-world quirk of the text path (spec §5 and Appendix B)."""
 
+from pipeline import render
 from pipeline.catalogue import TEMPLATE_2021_23ROW, TEMPLATES
 from pipeline.normalise import label_key, read_value
 from pipeline.parse import parse_document, section_of
 from pipeline.read import read_document
+from tests.conftest import SEEDS, expected, expected_cells
 
 ROWS_25 = [r for r in TEMPLATES["2021"].application_rows]
 
@@ -146,3 +148,21 @@ def test_label_keys_fold_radicals_spacing_and_glosses() -> None:
     assert label_key("⼈⺠") == "人民"
     assert label_key("政务(wù)公开") == "政务公开"
     assert label_key("[bookmark: OLE_LINK1]规章") == "规章"
+
+
+def test_annotation_with_spaces_inside_the_cell_keeps_its_number() -> None:
+    """Appendix B prints "22（其中修订 16 件）": the spaces inside the note split neither a grid cell nor
+    a space-separated text row (found by fuzzing: seed 12 as HTML, seed 94 as text)."""
+    v = read_value("22（其中修订 16 件）")
+    assert (v.value, v.semantic, v.note) == (22, "number", "(其中修订 16 件)")
+    assert read_value("规章 22（其中修订 16 件）") is None  # a label before the number: the caller splits it
+    text = report_text().replace("行政规范性文件 3 1 20", "行政规范性文件 3（其中修订 1 件） 1 20（含自然失效 9 件）")
+    report = parse(text)
+    cells = [cell(report, "proactive", "normative_documents", c) for c in ("issued", "repealed", "in_force")]
+    assert [c.value for c in cells] == [3, 1, 20]
+    assert cells[2].note == "(含自然失效 9 件)"
+    exp = expected(SEEDS[1])
+    page = render.render_html(exp, style=render.CellStyle(annotate=True))
+    assert "（其中修订 1 件）" in page.decode("utf-8")
+    report = parse_document(read_document(page, "html"))
+    assert {(c.table, c.row_key, c.col_key): c.value for c in report.cells} == expected_cells(exp)
