@@ -112,7 +112,11 @@ _RADICALS_SUPPLEMENT = {
     "⻰": "龙",
     "⻳": "龟",
 }
-_CHAR_MAP = str.maketrans(_RADICALS_SUPPLEMENT)
+# Invisible characters that web editors and Word leave inside cells and labels ("0\u200b"): zero-width
+# space, non-joiner and joiner, word joiner, a BOM mid-text, soft hyphen. Stray spaces (spec §5.1) that
+# NFKC keeps and `str.strip` does not remove, so they are dropped here.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_CHAR_MAP = str.maketrans({**_RADICALS_SUPPLEMENT, **_INVISIBLE})
 
 # Spam mirrors insert pinyin glosses after characters: "務(wù)", "(gong)" (spec §5.5).
 _PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")

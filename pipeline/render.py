@@ -9,6 +9,7 @@ text dumps in the four layouts of the seeds (spec §5, Appendix B). Every quirk 
 
 import html
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -56,9 +57,9 @@ class CellStyle:
     thousands: bool = False  # "12,345"
     fullwidth: bool = False  # "１２３４５" (NFKC folds it)
     plus_sign: bool = False  # a positive 本年增/减 printed "+2" (2019 template)
-    yuan_unit: bool = False  # the 2019 procurement amount printed with its unit, "251000元"
+    units: bool = False  # units inside cells (spec §5.4): "251000元" (2019 procurement), "5600万元", "22件"
     annotate: bool = False  # section-二 counts with a note inside the cell, "22（其中修订 11 件）" (Appendix B)
-    pad: str = ""  # padding printed after each value, e.g. a no-break space ("0\u00a0", seed 004)
+    pad: str = ""  # stray space printed after each value: no-break ("0\u00a0", seed 004), ideographic, zero-width
 
 
 PLAIN = CellStyle()
@@ -76,10 +77,10 @@ def print_cell(value: float | int | str | None, kind: str = "count", style: Cell
         text = f"{int(whole):,}{dot}{frac}"
     if style.plus_sign and kind == "signed" and not isinstance(value, str) and value > 0:
         text = "+" + text
+    if style.units:
+        text += {"as_printed": "元", "amount_10k_yuan": "万元", "proactive_count": "件"}.get(kind, "")
     if style.annotate and kind == "proactive_count" and not isinstance(value, str) and value > 0:
         text += f"（其中修订 {int(value) // 2} 件）"
-    if style.yuan_unit and kind == "as_printed":
-        text += "元"
     if style.fullwidth:
         text = text.translate(_FULLWIDTH)
     return text + style.pad
@@ -128,6 +129,38 @@ def narrative(numbers: Numbers) -> dict[int, str]:
 
 
 TEXT_LAYOUTS = ("tab", "space", "markdown", "cells")
+HEADING_STYLES = ("canonical", "tables", "spaced", "arabic", "bare")
+_SECTION_TITLES = {
+    1: "总体情况",
+    2: "主动公开政府信息情况",
+    3: "收到和处理政府信息公开申请情况",
+    4: "政府信息公开行政复议、行政诉讼情况",
+    5: "存在的主要问题及改进情况",
+    6: "其他需要报告的事项",
+}
+# Seed 002 and Shanghai: the long section-四 title, a longer 五, and "统计表" after the table sections.
+_TABLE_STYLE_TITLES = {
+    4: "因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+    5: "政府信息公开工作存在的主要问题及改进情况",
+}
+
+
+def heading(number: int, style: str = "canonical") -> str:
+    """A section title: canonical "二、…", or a variant of spec §5.2: tables (统计表, long titles),
+    spaced ("一 、", seed 004), arabic ("6、", seed 004) or bare (no 顿号, seed 001)."""
+    numeral = _ROMAN[number - 1]
+    title = _SECTION_TITLES[number]
+    if style == "tables":
+        return f"{numeral}、{_TABLE_STYLE_TITLES.get(number, title)}" + ("统计表" if number in (2, 3, 4) else "")
+    if style == "spaced":
+        return f"{numeral} 、{title}"
+    if style == "arabic":
+        return f"{number}、{title}"
+    if style == "bare":
+        return f"{numeral}{title}"
+    return f"{numeral}、{title}"
+
+
 TEXT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le")
 
 
@@ -148,6 +181,12 @@ class TextOptions:
     social_org_alias: bool = False  # header 社会组织 for 社会公益组织 (seed 002)
     fee_decimals_note: bool = False  # fee header "（单位：万元，保留4位小数）" (Henan, seeds 000 and 003)
     spaced_review_header: bool = False  # "结果 维持" (seed 001)
+    numbered_headers: bool = False  # applicant columns headed 数据1..数据6 (OCR/LLM copies, Appendix B)
+    headings: str = "canonical"  # section-title style, one of HEADING_STYLES (spec §5.2)
+    tables_last: bool = False  # sections 五 and 六 before the tables (some Shanghai bodies, Appendix B)
+    title_twice: bool = False  # the title repeated in another form (seed 001)
+    spaced_labels: bool = False  # spaces between the characters of table labels, "自 然 人" (spec §5.1)
+    omit_other_column: bool = False  # section 三 without its 其他 column (seed 003); its values must all be None
     page_rows: int = 0  # markdown: a page break (a new pipe table) after every N table rows (0: none)
     split_label_at_break: bool = False  # markdown: the label before a page break ends on the next page
     blank_lines: bool = False  # an empty line after every line (PDF extraction, seeds 000 and 004)
@@ -183,6 +222,7 @@ _SUPPLEMENT_FORMS = {
     "齐": "\u2eec", "齿": "\u2eee", "龙": "\u2ef0", "龟": "\u2ef3", "母": "\u2e9f",
 }  # fmt: skip
 _RADICAL_FORMS = str.maketrans({**_kangxi_forms(), **_SUPPLEMENT_FORMS})
+_CJK_PAIR = re.compile(r"([\u4e00-\u9fff])(?=[\u4e00-\u9fff])")  # a space goes between such characters only
 _GLOSSES = {"政府": "政(zhèng)府", "公开": "公开(gong)", "复议": "复(fù)议", "申请": "申(shēn)请"}
 
 
@@ -218,14 +258,16 @@ def _report_rows(numbers: Numbers, options: TextOptions) -> list[_Row]:
     def table(labels: list[str], values: list[str] | None = None) -> _Row:
         return _Row([*labels, *(values or [])], len(labels), table=True)
 
+    sections: dict[int, list[_Row]] = {n: [para(heading(n, options.headings))] for n in range(1, 7)}
     title = para(title_of(numbers, options.title_form))
-    rows = [] if options.title_after_heading else [title]
+    head = [] if options.title_after_heading else [title]
+    if options.title_twice:
+        head.append(para(title_of(numbers, (options.title_form + 1) % TITLE_FORMS)))
     if options.preamble:
-        rows.append(para(f"本报告中所列数据统计期限自{numbers['year']}年1月1日起至{numbers['year']}年12月31日止。"))
-    rows.append(para("一、总体情况"))
+        head.append(para(f"本报告中所列数据统计期限自{numbers['year']}年1月1日起至{numbers['year']}年12月31日止。"))
     if options.title_after_heading:
-        rows.append(title)
-    rows += [para(text[1]), para("二、主动公开政府信息情况")]
+        sections[1].append(title)
+    sections[1].append(para(text[1]))
     article = None
     for item in TEMPLATES[template].proactive:
         if item.article != article:
@@ -233,22 +275,27 @@ def _report_rows(numbers: Numbers, options: TextOptions) -> list[_Row]:
             heads = [PROACTIVE_COLUMN_LABELS[c] for c in item.columns]
             if options.fee_decimals_note:
                 heads = [h.replace("（单位：万元）", "（单位：万元，保留4位小数）") for h in heads]
-            rows += [table([article]), table(["信息内容", *heads])]
+            sections[2] += [table([article]), table(["信息内容", *heads])]
         values = [
             print_cell(numbers["proactive"][item.key][c], proactive_kind(item.column_kind(c)), style)
             for c in item.columns
         ]
-        rows.append(table([item.label], values))
+        sections[2].append(table([item.label], values))
     orgs = ["商业企业", "科研机构", "社会组织" if options.social_org_alias else "社会公益组织", "法律服务机构", "其他"]
-    rows += [
-        para("三、收到和处理政府信息公开申请情况"),
-        table([_NOTE, "申请人情况"]),
-        table(["自然人", "法人或其他组织", "总计"]),
-        table(orgs),
-    ]
+    columns = list(_APPLICANT_KEYS)
+    if options.omit_other_column:
+        if any(cells["other"] is not None for cells in numbers["applications"].values()):
+            raise ValueError("omit_other_column: the 其他 column has values, so the table cannot lack it")
+        columns.remove("other")
+        orgs.remove("其他")
+    if options.numbered_headers:
+        numbered = [f"数据{i}" for i in range(1, len(columns))] + ["总计"]
+        sections[3] += [table([_NOTE, "申请人情况"]), table(numbered)]
+    else:
+        sections[3] += [table([_NOTE, "申请人情况"]), table(["自然人", "法人或其他组织", "总计"]), table(orgs)]
     for row, labels in application_label_cells(template):
-        values = [print_cell(numbers["applications"][row.key][c], style=style) for c in _APPLICANT_KEYS]
-        rows.append(table(labels, values))
+        values = [print_cell(numbers["applications"][row.key][c], style=style) for c in columns]
+        sections[3].append(table(labels, values))
     subs = ["结果 维持", "结果 纠正", "其他 结果", "尚未 审结", "总计"]
     if not options.spaced_review_header:
         subs = [s.replace(" ", "") for s in subs]
@@ -257,25 +304,23 @@ def _report_rows(numbers: Numbers, options: TextOptions) -> list[_Row]:
         for b in REVIEW_BLOCKS
         for c in REVIEW_COLUMNS
     ]
-    rows += [
-        para("四、政府信息公开行政复议、行政诉讼情况"),
+    sections[4] += [
         table(["行政复议", "行政诉讼"]),
         table([*subs, "未经复议直接起诉", "复议后起诉"]),
         table(subs * 2),
         table([], review),
-        para("五、存在的主要问题及改进情况"),
-        para(text[5]),
-        para("六、其他需要报告的事项"),
-        para(text[6]),
     ]
-    return rows
+    sections[5].append(para(text[5]))
+    sections[6].append(para(text[6]))
+    order = (1, 5, 6, 2, 3, 4) if options.tables_last else (1, 2, 3, 4, 5, 6)
+    return head + [row for n in order for row in sections[n]]
 
 
 def _wrapped(label: str, width: int, joiner: str) -> str:
-    """A label broken in the middle, as a narrow table column or a PDF line prints it."""
+    """A label broken every `width` characters, as a narrow table column or a PDF line prints it."""
     if not width or len(label) <= width:
         return label
-    return label[: len(label) // 2] + joiner + label[len(label) // 2 :]
+    return joiner.join(label[i : i + width] for i in range(0, len(label), width))
 
 
 def _markdown(rows: list[_Row], options: TextOptions) -> list[str]:
@@ -328,7 +373,10 @@ def text_report(numbers: Numbers, options: TextOptions | None = None) -> str:
         lines = _markdown(rows, options)
     for row in rows if options.layout != "markdown" else ():
         wrap = options.wrap_labels if row.table else 0  # narrow table columns wrap; headings and prose do not
-        labels = [_wrapped(c, wrap, "\n") for c in row.cells[: row.values_from]]
+        labels = row.cells[: row.values_from]
+        if options.spaced_labels and row.table:
+            labels = [_CJK_PAIR.sub(r"\1 ", c) for c in labels]
+        labels = [_wrapped(c, wrap, "\n") for c in labels]
         cells = labels + row.cells[row.values_from :]
         if options.layout == "tab":
             lines.append("\t".join(cells))
@@ -456,7 +504,8 @@ def render_html(
 <p>六、其他需要报告的事项</p><p>{html.escape(text[6])}</p></div>
 <div class="footer">主办单位：{html.escape(numbers["agency"])}　网站标识码 1234567890</div>
 </body></html>"""
-    return page.replace("\u00a0", "&nbsp;").encode(encoding)
+    # Characters the page's encoding lacks (a zero-width space in a GBK page) become numeric references.
+    return page.replace("\u00a0", "&nbsp;").encode(encoding, errors="xmlcharrefreplace")
 
 
 def render_flat_html(

@@ -5,7 +5,7 @@ from pipeline.catalogue import TEMPLATE_2021_23ROW, TEMPLATES
 from pipeline.normalise import label_key, read_value
 from pipeline.parse import parse_document, section_of
 from pipeline.read import read_document
-from tests.conftest import SEEDS, expected, expected_cells
+from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells
 
 ROWS_25 = [r for r in TEMPLATES["2021"].application_rows]
 
@@ -166,3 +166,24 @@ def test_annotation_with_spaces_inside_the_cell_keeps_its_number() -> None:
     assert "（其中修订 1 件）" in page.decode("utf-8")
     report = parse_document(read_document(page, "html"))
     assert {(c.table, c.row_key, c.col_key): c.value for c in report.cells} == expected_cells(exp)
+
+
+def test_zero_width_spaces_in_cells_and_labels_are_stray_spaces() -> None:
+    """Web editors leave U+200B inside cells ("0\u200b", "&#8203;" in a GBK page): it is not part of the
+    value nor of the label (found by fuzzing: seed 8 as HTML and DOCX, seed 1 as text)."""
+    assert read_value("0\u200b").semantic == "zero"
+    assert read_value("\u200b12").value == 12
+    assert label_key("自\u200b然\u00ad人") == "自然人"
+    exp = expected(SEEDS[0])
+    page = render.render_html(exp, "gbk", declare_charset=False, style=render.CellStyle(pad="\u200b"))
+    assert b"&#8203;" in page
+    report = parse_document(read_document(page, "html"))
+    assert {(c.table, c.row_key, c.col_key): c.value for c in report.cells} == expected_cells(exp)
+    text = (
+        (SEED_DIR / SEEDS[1])
+        .read_text(encoding="utf-8")
+        .replace("\t0\t", "\t0\u200b\t")
+        .replace("自然人", "自\u200b然人")
+    )
+    report = parse(text)
+    assert {(c.table, c.row_key, c.col_key): c.value for c in report.cells} == expected_cells(expected(SEEDS[1]))
