@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps run test fixtures lint dev clean
+.PHONY: setup system-deps run test fixtures fuzz-long lint dev clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ fixtures: $(STAMP) system-deps
 	$(BIN)/python -m pipeline.render tests/fixtures/seeds data/rendered ../shared/fixtures/real/政务公开年报模版.docx
 	$(BIN)/xxgk run --raw-dir data/rendered --warehouse data/rendered.duckdb
 	$(BIN)/python ../shared/tools/evaluate.py data/rendered.duckdb data/rendered | tail -3
+
+# Round-trip fuzzing, long profile: 10,000 random valid reports as text, HTML, DOCX (and 1% as PDF) read
+# back cell by cell; writes fuzz/RESULTS.md. The CI profile is tests/test_fuzz.py.
+fuzz-long: $(STAMP) system-deps
+	$(BIN)/python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md
 
 dev: $(STAMP)
 	mkdir -p .dagster_home

@@ -1,0 +1,637 @@
+"""Round-trip fuzzing: random valid reports, rendered with real-world quirks, parsed back cell by cell.
+
+`generate(seed)` makes a report in the expected-JSON shape whose numbers satisfy every hard rule of
+spec §4 (H1–H6, D1–D4), with blanks only where the spec allows them. `roundtrip(seed, fmt)` renders
+it as text, HTML, DOCX or PDF with quirks drawn from spec §5 and Appendix B (`pipeline.render`), reads
+it back through the pipeline's own path (`sniff` + `ingest.process`) and compares every cell, value
+and blank-versus-zero alike. Everything is derived from the seed, so a failure is reproduced with
+`python -m pipeline.fuzz --seed N --format F --dump DIR`.
+
+    python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md    # the long profile (make fuzz-long)
+"""
+
+import argparse
+import dataclasses
+import json
+import multiprocessing
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline import render
+from pipeline.catalogue import (
+    APPLICANT_COLUMNS,
+    REVIEW_BLOCKS,
+    REVIEW_COLUMNS,
+    TEMPLATE_2019,
+    TEMPLATE_2021,
+    TEMPLATE_2021_23ROW,
+    TEMPLATES,
+)
+from pipeline.settings import PROJECT_ROOT, Settings
+
+Numbers = dict[str, Any]
+Key = tuple[str, str, str]  # (table, row, column); ("meta", "agency", "") for the report's identity
+
+FORMATS = ("text", "html", "docx", "pdf")
+DEFAULT_FORMATS = ("text", "html", "docx")
+TEMPLATE_DOCX = PROJECT_ROOT.parent / "shared" / "fixtures" / "real" / "政务公开年报模版.docx"
+_SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
+_CELL_TABLES = ("proactive", "applications", "review_litigation")
+
+# ---------------------------------------------------------------------------------------------------
+# Generation: numbers that satisfy the hard rules by construction
+
+_PLACES = (
+    "周口市", "信阳市", "聊城市", "卫辉市", "淮北市", "淮安市", "平潭县", "沭阳县", "杭州市西湖区", "福州市",
+    "新乡市", "东莞市", "昆明市", "菏泽市", "淄博市", "腾冲市", "登封市", "哈密市", "济源市", "仙桃市",
+    "石河子市", "河南省", "江苏省", "浙江省", "上海市", "重庆市渝中区", "亳州市", "阿克苏地区", "那曲市",
+)  # fmt: skip
+_BODIES = (
+    "公安局", "人民政府", "人民政府办公室", "自然资源和规划局", "生态环境局", "教育局", "财政局",
+    "卫生健康委员会", "市场监督管理局", "交通运输局", "住房和城乡建设局", "司法局", "民政局", "退役军人事务局",
+    "发展和改革委员会", "农业农村局", "应急管理局", "审计局", "人力资源和社会保障局", "医疗保障局",
+)  # fmt: skip
+_APPLICANT_KEYS = tuple(c.key for c in APPLICANT_COLUMNS)
+_PEOPLE = _APPLICANT_KEYS[:6]  # natural_person and the five organisation columns; total is their sum
+
+
+def _count(rng: random.Random, scale: int) -> int:
+    """A count of roughly `scale`: agencies range from all-zero tables to tens of thousands."""
+    return rng.randint(0, scale) if scale else 0
+
+
+def _proactive(rng: random.Random, template: str) -> dict[str, dict[str, float | None]]:
+    out: dict[str, dict[str, float | None]] = {}
+    for item in TEMPLATES[template].proactive:
+        cols = item.columns
+        if item.kind == "amount_10k_yuan":  # D2: a decimal >= 0 with at most 4 decimals, in 万元
+            decimals = rng.choice((0, 0, 1, 2, 2, 4))
+            units = _count(rng, 10 ** rng.randint(0, 9))
+            out[item.key] = {cols[0]: units / 10**decimals}
+        elif item.kind == "signed":  # 2019 (五)(六)(八): previous items, signed change, decisions
+            previous = _count(rng, rng.choice((0, 20, 300)))
+            change = rng.randint(-previous, previous // 2 + 5)  # H6: previous + change >= 0
+            values = {
+                "previous_year_items": previous,
+                "change": change,
+                "decisions": _count(rng, 10 ** rng.randint(0, 6)),
+            }
+            out[item.key] = {c: values[c] for c in cols}
+        elif item.kind == "as_printed":  # 2019 (九) procurement: items and an amount as printed
+            out[item.key] = {"items": _count(rng, 200), "amount": _count(rng, 10 ** rng.randint(0, 8))}
+        elif len(cols) == 3:  # documents: made/repealed (or published) this year, and the stock
+            first, second = _count(rng, rng.choice((0, 3, 40))), _count(rng, rng.choice((0, 3, 40)))
+            out[item.key] = dict(zip(cols, (first, second, first + _count(rng, 300)), strict=True))
+        else:
+            out[item.key] = {cols[0]: _count(rng, 10 ** rng.randint(0, 6))}
+    if rng.random() < 0.2:  # S3: bodies without rule-making power print 规章 as "/ / /" (spec §4.2 D4)
+        out["regulations"] = dict.fromkeys(out["regulations"])
+    return out
+
+
+def _applications(rng: random.Random, template: str) -> dict[str, dict[str, float | None]]:
+    """Section 三 column by column: received + carried = handled + pending (H1), handled = the sum of
+    the result leaves (H3), and the 总计 column the sum of the six applicant columns (H2)."""
+    rows = TEMPLATES[template].application_rows
+    leaves = [r.key for r in rows if r.is_leaf]
+    table: dict[str, dict[str, float | None]] = {r.key: {} for r in rows}
+    scale = rng.choice((0, 3, 10, 60, 400, 5000))
+    lacks_other = rng.random() < 0.04  # seed 003: a table printed without its 其他 column (absent, not 0)
+    for col in _PEOPLE:
+        active = col == "natural_person" or (rng.random() < 0.3 and not (lacks_other and col == "other"))
+        received = _count(rng, scale if col == "natural_person" else scale // 4 + 1) if active else 0
+        carried = _count(rng, scale // 5) if active and rng.random() < 0.4 else 0
+        pending = rng.randint(0, received + carried) if rng.random() < 0.4 else 0
+        handled = received + carried - pending
+        split = dict.fromkeys(leaves, 0)
+        used = rng.sample(leaves, rng.randint(1, min(6, len(leaves))))
+        cuts = sorted(rng.randint(0, handled) for _ in range(len(used) - 1))
+        for leaf, lo, hi in zip(used, [0, *cuts], [*cuts, handled], strict=True):
+            split[leaf] = hi - lo
+        column = {"1": received, "2": carried, "3.7": handled, "4": pending, **split}
+        for key, value in column.items():
+            table[key][col] = value
+    for cells in table.values():
+        cells["total"] = sum(cells[c] for c in _PEOPLE)  # type: ignore[misc]
+        if lacks_other:
+            cells["other"] = None
+    return table
+
+
+def _review(rng: random.Random) -> dict[str, dict[str, float | None]]:
+    out: dict[str, dict[str, float | None]] = {}
+    for block in REVIEW_BLOCKS:
+        scale = rng.choice((0, 0, 3, 20))
+        parts = {c.key: _count(rng, scale) for c in REVIEW_COLUMNS[:4]}
+        out[block.key] = {**parts, "total": sum(parts.values())}  # H4
+    return out
+
+
+def _blank_out(rng: random.Random, numbers: Numbers) -> None:
+    """Blanks where real reports print them (D4): zeros left blank (Shanghai 2019 used blanks for
+    zeros) and, in some reports, the whole 总计 column of the result rows left blank."""
+    if rng.random() < 0.1:
+        rate = rng.choice((0.2, 0.6, 1.0))
+        for table in _CELL_TABLES:
+            for cells in numbers[table].values():
+                for col, value in cells.items():
+                    if value == 0 and rng.random() < rate:
+                        cells[col] = None
+    if rng.random() < 0.05:
+        for row in TEMPLATES[numbers["template"]].leaves:
+            numbers["applications"][row.key]["total"] = None
+
+
+def generate(seed: int) -> Numbers:
+    """A random valid report in the expected-JSON shape (fixtures/README.md), reproducible from `seed`."""
+    rng = random.Random(seed)
+    template = rng.choices((TEMPLATE_2021, TEMPLATE_2021_23ROW, TEMPLATE_2019), weights=(6, 2, 2))[0]
+    year = rng.choice((2019, 2020)) if template == TEMPLATE_2019 else rng.randint(2021, 2025)
+    numbers: Numbers = {
+        "file": f"fuzz_{seed}",
+        "agency": rng.choice(_PLACES) + rng.choice(_BODIES),
+        "year": year,
+        "template": template,
+        "proactive": _proactive(rng, template),
+        "applications": _applications(rng, template),
+        "review_litigation": _review(rng),
+    }
+    _blank_out(rng, numbers)
+    return numbers
+
+
+def hard_rule_violations(numbers: Numbers) -> list[str]:
+    """H1–H6 and D1–D3 of spec §4 on an expected-JSON report. A rule that touches a blank is not
+    assessable (D4) and is skipped, never counted as a pass by coercing the blank to 0."""
+    found: list[str] = []
+    apps, template = numbers["applications"], TEMPLATES[numbers["template"]]
+    leaves = [r.key for r in template.leaves]
+    for col in _APPLICANT_KEYS:
+        h1 = [apps[k][col] for k in ("1", "2", "3.7", "4")]
+        if None not in h1 and h1[0] + h1[1] != h1[2] + h1[3]:
+            found.append(f"H1 {col}")
+        h3 = [apps[k][col] for k in leaves]
+        if None not in h3 and apps["3.7"][col] is not None and sum(h3) != apps["3.7"][col]:
+            found.append(f"H3 {col}")
+        if None not in h1 and (h1[3] > h1[0] + h1[1] or h1[2] > h1[0] + h1[1]):
+            found.append(f"H5 {col}")
+    for key, cells in apps.items():
+        parts = [cells[c] for c in _PEOPLE]
+        if None not in parts and cells["total"] is not None and sum(parts) != cells["total"]:
+            found.append(f"H2 {key}")
+    for block, cells in numbers["review_litigation"].items():
+        parts = [cells[c.key] for c in REVIEW_COLUMNS[:4]]
+        if None not in parts and cells["total"] is not None and sum(parts) != cells["total"]:
+            found.append(f"H4 {block}")
+    for item in template.proactive:
+        cells = numbers["proactive"][item.key]
+        if item.kind == "signed" and None not in (cells["previous_year_items"], cells["change"]):
+            if cells["previous_year_items"] + cells["change"] < 0:
+                found.append(f"H6 {item.key}")
+        for col, value in cells.items():
+            kind = item.column_kind(col)
+            if value is None or kind == "as_printed":
+                continue
+            if kind == "amount_10k_yuan" and (value < 0 or round(value, 4) != value):
+                found.append(f"D2 {item.key}")
+            elif kind == "signed" and value != int(value):
+                found.append(f"D3 {item.key}.{col}")
+            elif kind == "count" and (value < 0 or value != int(value)):
+                found.append(f"D1 {item.key}.{col}")
+    for table in ("applications", "review_litigation"):
+        for row, cells in numbers[table].items():
+            for col, value in cells.items():
+                if value is not None and (value < 0 or value != int(value)):
+                    found.append(f"D1 {table}.{row}.{col}")
+    return found
+
+
+def expected_cells(numbers: Numbers) -> dict[Key, Any]:
+    """Every cell of the report, plus its identity (agency, year, template) as `meta` pseudo-cells."""
+    cells: dict[Key, Any] = {
+        (table, row, col): value
+        for table in _CELL_TABLES
+        for row, cols in numbers[table].items()
+        for col, value in cols.items()
+    }
+    cells |= {("meta", k, ""): numbers[k] for k in ("agency", "year", "template")}
+    return cells
+
+
+# ---------------------------------------------------------------------------------------------------
+# Quirks: each rendering draws its own from Random(f"{seed}/{format}")
+
+_MARKS = ("/", "/", "—", "-", "——", "／", "－", "\\")  # printed for a blank in a text dump (spec §5.4)
+
+
+def random_style(rng: random.Random, blank_marks: Sequence[str]) -> render.CellStyle:
+    return render.CellStyle(
+        blank=rng.choice(blank_marks),
+        thousands=rng.random() < 0.2,
+        fullwidth=rng.random() < 0.15,
+        plus_sign=rng.random() < 0.5,
+        units=rng.random() < 0.3,
+        annotate=rng.random() < 0.1,
+        pad=rng.choice(("\u00a0", "\u3000", " ", "\u200b")) if rng.random() < 0.15 else "",
+    )
+
+
+def random_text_options(
+    rng: random.Random, numbers: Numbers, layouts: Sequence[str] = render.TEXT_LAYOUTS
+) -> render.TextOptions:
+    layout = rng.choice(layouts)
+    # A table without its 其他 column only when the report has no value there (seed 003)
+    lacks_other = all(cells["other"] is None for cells in numbers["applications"].values())
+    page_rows = rng.choice((0, 7, 12, 16)) if layout == "markdown" else 0
+    return render.TextOptions(
+        layout=layout,
+        style=random_style(rng, _MARKS),
+        title_form=rng.randrange(render.TITLE_FORMS),
+        title_after_heading=rng.random() < 0.2,
+        preamble=rng.random() < 0.3,
+        wrap_labels=rng.choice((0, 0, 4, 7, 10, 16)) if layout != "markdown" else 0,
+        radicals=rng.random() < 0.25,
+        social_org_alias=rng.random() < 0.2,
+        fee_decimals_note=rng.random() < 0.3,
+        spaced_review_header=rng.random() < 0.3,
+        numbered_headers=rng.random() < 0.1,
+        headings=rng.choice(render.HEADING_STYLES) if rng.random() < 0.5 else "canonical",
+        tables_last=rng.random() < 0.15,
+        title_twice=rng.random() < 0.15,
+        spaced_labels=rng.random() < 0.1,
+        page_rows=page_rows,
+        split_label_at_break=bool(page_rows) and rng.random() < 0.5,
+        blank_lines=rng.random() < 0.3,
+        script=rng.choice(("s2t", "s2tw", "s2twp", "s2hk")) if rng.random() < 0.08 else "",
+        glosses=rng.random() < 0.08,
+        omit_other_column=lacks_other and rng.random() < 0.7,
+        newline="\r\n" if rng.random() < 0.2 else "\n",
+        encoding=rng.choice(render.TEXT_ENCODINGS),
+    )
+
+
+@dataclass(frozen=True)
+class Rendering:
+    fmt: str
+    data: bytes
+    quirks: str  # the options that differ from the defaults, for the failure message
+    options: tuple[Any, ...] = ()  # the option objects drawn (TextOptions, CellStyle), for coverage checks
+
+
+def describe(options: Any) -> str:
+    """The fields of an options dataclass that differ from its defaults, compactly."""
+    default = type(options)()
+    parts = []
+    for f in dataclasses.fields(options):
+        value, base = getattr(options, f.name), getattr(default, f.name)
+        if value == base:
+            continue
+        parts.append(f"{f.name}=({describe(value)})" if dataclasses.is_dataclass(value) else f"{f.name}={value!r}")
+    return " ".join(parts)
+
+
+def render_case(numbers: Numbers, seed: int, fmt: str) -> Rendering:
+    """The report in one format, with quirks drawn from the seed and the format (reproducible)."""
+    rng = random.Random(f"{seed}/{fmt}")
+    if fmt == "text":
+        options = random_text_options(rng, numbers)
+        return Rendering(fmt, render.render_text(numbers, options), describe(options), (options, options.style))
+    if fmt == "html":
+        if rng.random() < 0.15:  # the site flattened the tables into paragraphs (markdown is a dump's, not a site's)
+            options = random_text_options(rng, numbers, ("space", "tab", "cells"))
+            encoding = rng.choice(("utf-8", "gb18030"))
+            page = render.render_flat_html(numbers, options, encoding, rng.random() < 0.5)
+            return Rendering(fmt, page, f"flat encoding={encoding} {describe(options)}", (options, options.style))
+        encoding, declared = rng.choice((("utf-8", True), ("utf-8", False), ("gbk", False), ("gbk", True)))
+        style = random_style(rng, ("", "", "/", "—"))
+        quirks = f"encoding={encoding} declared={declared} {describe(style)}"
+        return Rendering(fmt, render.render_html(numbers, encoding, declared, style), quirks, (style,))
+    if fmt == "pdf" and rng.random() < 0.3:  # a text dump printed to PDF: no ruling lines, the text layer only
+        options = dataclasses.replace(
+            random_text_options(rng, numbers, ("space", "tab")), encoding="utf-8", newline="\n"
+        )
+        pdf = render.convert_to_pdf(render.render_text(numbers, options), ".txt")
+        return Rendering(fmt, pdf, f"from text {describe(options)}", (options, options.style))
+    if fmt in ("docx", "pdf"):
+        style = random_style(rng, ("", "", "/", "—"))
+        title_form = rng.randrange(render.TITLE_FORMS)
+        docx = render.render_docx(numbers, TEMPLATE_DOCX, style, title_form)
+        quirks = f"title_form={title_form} {describe(style)}"
+        if fmt == "docx":
+            return Rendering(fmt, docx, quirks, (style,))
+        return Rendering(fmt, render.convert_to_pdf(docx, ".docx"), "from docx " + quirks, (style,))
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def formats_for(numbers: Numbers, seed: int, formats: Sequence[str], pdf_fraction: float) -> list[str]:
+    """The formats a case is rendered in: DOCX and PDF need the 2021-format official template, and PDF
+    (LibreOffice, 1–2 s each) is only rendered for a sampled fraction of the cases."""
+    chosen = []
+    for fmt in formats:
+        if fmt in ("docx", "pdf") and (numbers["template"] == TEMPLATE_2019 or not TEMPLATE_DOCX.exists()):
+            continue
+        if fmt == "pdf" and (render.soffice() is None or random.Random(f"{seed}/sample").random() >= pdf_fraction):
+            continue
+        chosen.append(fmt)
+    return chosen
+
+
+# ---------------------------------------------------------------------------------------------------
+# Round trip and comparison
+
+
+@dataclass(frozen=True)
+class Failure:
+    seed: int
+    fmt: str
+    kind: str  # "cell" (a wrong value) or "crash" (an exception or a quarantine)
+    key: Key | None
+    expected: Any = None
+    got: Any = None
+    detail: str = ""
+    quirks: str = ""
+
+    def __str__(self) -> str:
+        where = f"seed={self.seed} format={self.fmt}"
+        if self.kind == "crash":
+            return f"{where} CRASH {self.detail} [{self.quirks}]"
+        cell = ".".join(k for k in self.key or () if k)
+        return f"{where} {cell}: expected {self.expected!r}, got {self.got!r} {self.detail} [{self.quirks}]"
+
+
+def compare(numbers: Numbers, report: Any) -> list[tuple[Key, Any, Any, str]]:
+    """Every cell that differs between the expected numbers and a parsed report: (key, expected, got,
+    detail). None and 0 differ: a blank read as zero is as wrong as a zero read as blank (D4)."""
+    got: dict[Key, Any] = {(c.table, c.row_key, c.col_key): c for c in report.cells}
+    got_meta = {"agency": report.agency, "year": report.year, "template": report.template}
+    wrong = []
+    for key, want in expected_cells(numbers).items():
+        if key[0] == "meta":
+            have = got_meta[key[1]]
+            if have != want:
+                wrong.append((key, want, have, ""))
+            continue
+        cell = got.pop(key, None)
+        have = cell.value if cell is not None else "<missing>"
+        if (have is None) != (want is None) or have != want:  # 0 == 0.0, but None != 0
+            detail = f"(raw {cell.raw!r}, {cell.semantic})" if cell is not None else ""
+            wrong.append((key, want, have, detail))
+    for key, cell in got.items():  # cells the template does not have
+        wrong.append((key, "<absent>", cell.value, f"(raw {cell.raw!r}, {cell.semantic})"))
+    return wrong
+
+
+def _crash(seed: int, fmt: str, stage: str, exc: BaseException, quirks: str = "") -> Failure:
+    return Failure(seed, fmt, "crash", None, detail=f"{stage}: {type(exc).__name__}: {exc}", quirks=quirks)
+
+
+def check_rendering(numbers: Numbers, seed: int, rendering: Rendering, workdir: Path) -> list[Failure]:
+    """Read one rendering back the way the pipeline reads a raw file (sniff, then ingest.process, which
+    parses and builds the warehouse frames) and compare every cell. A sniff to the wrong format, a
+    quarantine or an exception is a crash."""
+    from pipeline import ingest
+    from pipeline.sniff import sniff
+
+    fmt, quirks = rendering.fmt, rendering.quirks
+    path = workdir / f"fuzz_{seed}{_SUFFIX[fmt]}"
+    path.write_bytes(rendering.data)
+    settings = Settings(raw_dir=workdir, warehouse=workdir / "unused.duckdb")
+    try:
+        source = sniff(path, settings)
+        if source.format != fmt:
+            detail = f"sniffed as {source.format} ({source.reason_code}: {source.reason})"
+            return [Failure(seed, fmt, "crash", None, detail=detail, quirks=quirks)]
+        outcome = ingest.process(source, settings)
+    except Exception as exc:  # the pipeline promises not to raise for a bad file, so this is a bug too
+        return [_crash(seed, fmt, "pipeline", exc, quirks)]
+    finally:
+        path.unlink(missing_ok=True)
+    if outcome.reason_code is not None or outcome.report is None:
+        detail = f"quarantined as {outcome.reason_code}: {outcome.reason}"
+        return [Failure(seed, fmt, "crash", None, detail=detail, quirks=quirks)]
+    return [
+        Failure(seed, fmt, "cell", key, want, have, detail, quirks)
+        for key, want, have, detail in compare(numbers, outcome.report)
+    ]
+
+
+@dataclass
+class CaseResult:
+    seed: int
+    template: str
+    formats: tuple[str, ...]
+    cells: int  # cells compared per rendering
+    failures: list[Failure]
+    seconds: dict[str, float]
+
+
+def run_case(seed: int, formats: Sequence[str] = DEFAULT_FORMATS, pdf_fraction: float = 0.0) -> CaseResult:
+    """Generate case `seed`, render it in each format and read every rendering back."""
+    numbers = generate(seed)
+    chosen = formats_for(numbers, seed, formats, pdf_fraction)
+    failures: list[Failure] = []
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="xxgk-fuzz-") as tmp:
+        for fmt in chosen:
+            started = time.perf_counter()
+            try:
+                rendering = render_case(numbers, seed, fmt)
+            except Exception as exc:  # a generator or renderer bug: counted, never hidden
+                failures.append(_crash(seed, fmt, "render", exc))
+            else:
+                failures += check_rendering(numbers, seed, rendering, Path(tmp))
+            seconds[fmt] = time.perf_counter() - started
+    return CaseResult(seed, numbers["template"], tuple(chosen), len(expected_cells(numbers)), failures, seconds)
+
+
+def _run_case_task(task: tuple[int, tuple[str, ...], float]) -> CaseResult:
+    return run_case(*task)
+
+
+@dataclass
+class Summary:
+    seeds: range
+    workers: int
+    seconds: float
+    results: list[CaseResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Failure]:
+        return [f for r in sorted(self.results, key=lambda r: r.seed) for f in r.failures]
+
+    def count(self, fmt: str | None = None, kind: str | None = None) -> int:
+        return sum((fmt is None or f.fmt == fmt) and (kind is None or f.kind == kind) for f in self.failures)
+
+    def renderings(self) -> Counter[str]:
+        return Counter(fmt for r in self.results for fmt in r.formats)
+
+
+def run(
+    seeds: range,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    pdf_fraction: float = 0.0,
+    workers: int = 1,
+    progress: bool = False,
+) -> Summary:
+    """Run cases `seeds`, in `workers` processes (spawned: the parent may hold threads)."""
+    started = time.perf_counter()
+    tasks = [(seed, tuple(formats), pdf_fraction) for seed in seeds]
+    summary = Summary(seeds, workers, 0.0)
+    results: Iterable[CaseResult]
+    if workers <= 1:
+        results = map(_run_case_task, tasks)
+        summary.results = _collect(results, len(tasks), progress)
+    else:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            results = pool.imap_unordered(_run_case_task, tasks, chunksize=max(1, min(20, len(tasks) // (workers * 8))))
+            summary.results = _collect(results, len(tasks), progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _collect(results: Iterable[CaseResult], total: int, progress: bool) -> list[CaseResult]:
+    out: list[CaseResult] = []
+    for result in results:
+        out.append(result)
+        if progress and (len(out) % 100 == 0 or len(out) == total):
+            failing = sum(bool(r.failures) for r in out)
+            print(f"fuzz: {len(out)}/{total} cases, {failing} failing", file=sys.stderr, flush=True)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report
+
+
+def _git_commit() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
+    """RESULTS.md: when, where, how many and what failed (the first failing seeds, reproducible)."""
+    renderings = summary.renderings()
+    cells = Counter[str]()
+    seconds = Counter[str]()
+    templates = Counter(r.template for r in summary.results)
+    for r in summary.results:
+        for fmt in r.formats:
+            cells[fmt] += r.cells
+            seconds[fmt] += r.seconds.get(fmt, 0.0)
+    seeds = summary.seeds
+    lines = [
+        "# Round-trip fuzzing results",
+        "",
+        f"Written by `{command}` (pipeline/fuzz.py); regenerate it, do not edit it by hand.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| date | {datetime.now(UTC):%Y-%m-%d %H:%M} UTC |",
+        f"| machine | {platform.node()}, {platform.platform()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()} |",
+        f"| commit | {_git_commit()} |",
+        f"| cases | {len(summary.results)} (seeds {seeds.start}–{seeds.stop - 1}) |",
+        f"| templates | {', '.join(f'{t}: {n}' for t, n in sorted(templates.items()))} |",
+        f"| workers | {summary.workers} |",
+        f"| duration | {summary.seconds:.0f} s |",
+        f"| wrong cells | {summary.count(kind='cell')} |",
+        f"| crashes | {summary.count(kind='crash')} |",
+        "",
+        "| format | renderings | cells compared | wrong cells | crashes | mean s per rendering |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for fmt in FORMATS:
+        n = renderings.get(fmt, 0)
+        mean = f"{seconds[fmt] / n:.3f}" if n else "–"
+        lines.append(
+            f"| {fmt} | {n} | {cells[fmt]} | {summary.count(fmt, 'cell')} | {summary.count(fmt, 'crash')} | {mean} |"
+        )
+    if "pdf" not in renderings:
+        lines += ["", "No PDF renderings: LibreOffice (soffice) is not installed or the PDF fraction is 0."]
+    lines += ["", "## Failures", ""]
+    failing = [r for r in sorted(summary.results, key=lambda r: r.seed) if r.failures]
+    if not failing:
+        lines.append("None: every cell of every rendering read back as generated, and nothing crashed.")
+    else:
+        lines.append(f"{len(failing)} failing cases; the first {min(first, len(failing))}:")
+        lines.append("")
+        for r in failing[:first]:
+            formats = sorted({f.fmt for f in r.failures})
+            lines.append(
+                f"- seed {r.seed} ({', '.join(formats)}): `python -m pipeline.fuzz --seed {r.seed} --dump DIR`"
+            )
+            lines += [f"  - {f}" for f in r.failures[:5]]
+            if len(r.failures) > 5:
+                lines.append(f"  - … {len(r.failures) - 5} more")
+    return "\n".join(lines) + "\n"
+
+
+def dump_case(seed: int, formats: Sequence[str], out: Path) -> list[Path]:
+    """Write case `seed` rendered in each format, with its expected JSON beside it (for debugging)."""
+    numbers = generate(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats_for(numbers, seed, formats, pdf_fraction=1.0):
+        rendering = render_case(numbers, seed, fmt)
+        path = out / f"fuzz_{seed}{_SUFFIX[fmt]}"
+        path.write_bytes(rendering.data)
+        expected = {**numbers, "file": path.name, "quirks": rendering.quirks}
+        path.with_name(path.name + ".expected.json").write_text(
+            json.dumps(expected, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        written.append(path)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.fuzz", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=300, help="number of cases (seeds start..start+cases-1)")
+    parser.add_argument("--start", type=int, default=0, help="first seed")
+    parser.add_argument("--seed", type=int, help="run (or with --dump, write) this one case only")
+    parser.add_argument("--format", action="append", choices=FORMATS, help="formats (default: text, html, docx, pdf)")
+    parser.add_argument("--pdf-fraction", type=float, default=0.01, help="share of cases also rendered as PDF")
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--out", type=Path, help="write the results as Markdown to this file")
+    parser.add_argument("--dump", type=Path, help="with --seed: write the renderings and expected JSON here")
+    args = parser.parse_args(argv)
+    formats = tuple(args.format or FORMATS)
+    if args.seed is not None and args.dump is not None:
+        for path in dump_case(args.seed, formats, args.dump):
+            print(path)
+    seeds = range(args.seed, args.seed + 1) if args.seed is not None else range(args.start, args.start + args.cases)
+    pdf_fraction = 1.0 if args.seed is not None else args.pdf_fraction
+    summary = run(seeds, formats, pdf_fraction, args.workers if len(seeds) > 1 else 1, progress=len(seeds) > 1)
+    for failure in summary.failures[:50]:
+        print(failure)
+    renderings = summary.renderings()
+    print(
+        f"fuzz: {len(summary.results)} cases, renderings {dict(renderings)}, "
+        f"{summary.count(kind='cell')} wrong cells, {summary.count(kind='crash')} crashes, {summary.seconds:.0f} s"
+    )
+    if args.out is not None:
+        command = "python -m pipeline.fuzz " + " ".join(sys.argv[1:] if argv is None else argv)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(results_markdown(summary, command.strip()), encoding="utf-8")
+        print(f"fuzz: wrote {args.out}")
+    return 1 if summary.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
