@@ -124,10 +124,12 @@ def _plumber_lines(page: pdfplumber.page.Page, number: int) -> list[Line] | None
             if cells:
                 placed.append((row.bbox[1], Line(cells, grid=True)))
 
+    boxes = [t.bbox for t in tables]  # a property computed from every cell on each access: once here
+
     def outside(obj: dict) -> bool:
         return not any(
-            t.bbox[0] - 1 <= obj["x0"] and obj["x1"] <= t.bbox[2] + 1 and t.bbox[1] - 1 <= obj["top"] <= t.bbox[3] + 1
-            for t in tables
+            x0 - 1 <= obj["x0"] and obj["x1"] <= x1 + 1 and top - 1 <= obj["top"] <= bottom + 1
+            for x0, top, x1, bottom in boxes
         )
 
     for text_line in page.filter(outside).extract_text_lines(return_chars=False):
