@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.automation import new_report_files, nightly, warehouse_job
+from assets.distributed import distributed_warehouse_job
 from assets.ingest import parsed_reports, raw_reports, report_cells
 from assets.quality import data_docs, dq_results, rule_checks
 from assets.resources import build_resources
@@ -15,11 +16,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
         asset_checks=rule_checks,
-        jobs=[warehouse_job],
+        jobs=[warehouse_job, distributed_warehouse_job],
         schedules=[nightly],
         sensors=[new_report_files],
         resources=build_resources(settings),
-        # DuckDB allows one writer process: every step runs in the launching process.
+        # DuckDB allows one writer process: by default every step runs in the launching process
+        # (distributed_warehouse_job brings its own executor).
         executor=dg.in_process_executor,
     )
 

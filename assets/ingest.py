@@ -33,50 +33,77 @@ def raw_reports(
     return dg.MaterializeResult(metadata={"files": len(sources), **{f"format_{k}": v for k, v in formats.items()}})
 
 
-@dg.asset(
-    group_name="ingest",
-    deps=[raw_reports],
-    partitions_def=report_documents,
-    # A parser change makes every partition stale in the UI; the bundle store is keyed by version too.
-    code_version=PARSER_VERSION,
-    # A range of partitions runs as one step (the nightly run and `xxgk run`): no run per file.
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    kinds={"polars", "parquet"},
-)
-def parsed_reports(context: dg.AssetExecutionContext, report_source: ReportSource) -> dg.MaterializeResult:
-    """Each report document (partition = content hash) read into the neutral document model and
-    parsed against the template catalogue into polars frames, stored as Parquet by content hash and
-    parser version (`parsed/<version>/…`), or a specific quarantine reason.
+# Parsing fans out over this many parallel steps, each taking the documents whose hash falls in its
+# shard (fixed here: the graph's shape cannot depend on a run's settings). Executors that run steps
+# in parallel (Dask, multiprocess) spread them over workers; DuckDB writes stay in later steps.
+PARSE_SHARDS = 4
 
-    Writes no warehouse table: parsing fans out (threads, processes or machines), loading stays a
-    single writer (`report_cells`). Content already parsed by this parser version is skipped.
-    """
-    settings = report_source.settings()
-    by_hash = {s.sha256: s for s in store.scan(settings)}
-    parsed = cached = gone = 0
-    quarantined: dict[str, str] = {}
-    for key in progress(context.partition_keys, settings, "parse"):
-        source = by_hash.get(key)
-        if store.has_bundle(settings, key):
-            cached += 1
-        elif source is None:  # the file left the raw folder after the partition was added
-            gone += 1
-            context.log.warning(f"partition {key[:12]}: no file with this content in {settings.raw_dir}")
-        else:
+
+def shard_of(key: str) -> int:
+    return int(key[:8], 16) % PARSE_SHARDS
+
+
+def parse_shard(shard: int) -> dg.OpDefinition:
+    @dg.op(name=f"parse_shard_{shard}", ins={"scanned": dg.In(dg.Nothing)})
+    def _parse(context: dg.OpExecutionContext, report_source: ReportSource) -> dict:
+        """Parse this shard's documents of the run (by content hash) into bundles. Writes files,
+        never the warehouse; content already parsed by this parser version is skipped."""
+        settings = report_source.settings()
+        todo = [k for k in context.partition_keys if shard_of(k) == shard and not store.has_bundle(settings, k)]
+        by_hash = {s.sha256: s for s in store.scan(settings)} if todo else {}
+        parsed, gone, quarantined = 0, 0, {}
+        for key in progress(todo, settings, f"parse {shard + 1}/{PARSE_SHARDS}"):
+            source = by_hash.get(key)
+            if source is None:  # the file left the raw folder after the partition was added
+                gone += 1
+                context.log.warning(f"partition {key[:12]}: no file with this content in {settings.raw_dir}")
+                continue
             outcome = ingest.process(source, settings)
             store.write_bundle(settings, outcome)
             parsed += 1
             if outcome.frames is None:
                 quarantined[source.name] = f"{outcome.reason_code}: {outcome.reason}"
-    return dg.MaterializeResult(
-        metadata={
-            "parsed": parsed,
-            "already_parsed": cached,
-            "file_gone": gone,
+        return {"parsed": parsed, "file_gone": gone, "quarantined": quarantined}
+
+    return _parse
+
+
+PARSE_OPS = [parse_shard(i) for i in range(PARSE_SHARDS)]
+
+
+@dg.op(out=dg.Out(dg.Nothing))
+def parse_summary(context: dg.OpExecutionContext, chunks: list) -> None:
+    quarantined = {name: reason for chunk in chunks for name, reason in chunk["quarantined"].items()}
+    context.add_output_metadata(
+        {
+            "parsed": sum(c["parsed"] for c in chunks),
+            "file_gone": sum(c["file_gone"] for c in chunks),
             "quarantined": dg.MetadataValue.json(quarantined),
             "parser_version": PARSER_VERSION,
         }
     )
+
+
+@dg.graph_asset(
+    group_name="ingest",
+    ins={"raw_reports": dg.AssetIn(dagster_type=dg.Nothing)},
+    partitions_def=report_documents,
+    # A parser change makes every partition stale in the UI; the bundle store is keyed by version too.
+    code_version=PARSER_VERSION,
+    # A range of partitions runs as one run (the nightly run, the sensor, `xxgk run`): not a run per file.
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    kinds={"polars", "parquet"},
+)
+def parsed_reports(raw_reports: None) -> None:
+    """Each report document (partition = content hash) read into the neutral document model and
+    parsed against the template catalogue into polars frames, stored as Parquet by content hash and
+    parser version (`parsed/<version>/…`), or a specific quarantine reason.
+
+    Writes no warehouse table: parsing fans out over PARSE_SHARDS steps (a distributed executor spreads
+    them over workers); loading stays a single writer (`report_cells`). Content already parsed by this
+    parser version is skipped.
+    """
+    return parse_summary([parse(scanned=raw_reports) for parse in PARSE_OPS])
 
 
 @dg.asset(group_name="ingest", deps=[parsed_reports], kinds={"duckdb"})

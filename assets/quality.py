@@ -36,12 +36,15 @@ def dq_results(
 
 
 @dg.asset(group_name="quality", deps=[dq_results], kinds={"great_expectations"})
-def data_docs(report_source: ReportSource, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def data_docs(report_source: ReportSource) -> dg.MaterializeResult:
     """The Great Expectations Data Docs site: every rule's suite and its latest validation over all
     reports, with the failing reports and scopes listed (beside the warehouse, by default
     data/gx/uncommitted/data_docs/local_site/index.html; `xxgk docs` prints the path)."""
-    with duckdb.get_connection() as con:
+    con = _read_only(report_source)
+    try:
         frames = {rule: warehouse.rule_frame(con, rule) for rule in RULES}
+    finally:
+        con.close()
     index, results = build_data_docs(frames, report_source.settings().gx_root)
     return dg.MaterializeResult(
         metadata={
@@ -52,16 +55,27 @@ def data_docs(report_source: ReportSource, duckdb: DuckDBResource) -> dg.Materia
     )
 
 
+def _read_only(report_source: ReportSource):  # type: ignore[no-untyped-def]
+    """Checks and Data Docs only read: read-only connections can run side by side in other processes
+    (a distributed executor), waiting out a writer instead of failing on its lock."""
+    settings = report_source.settings()
+    return warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
+
+
 def rule_check(rule: Rule) -> dg.AssetChecksDefinition:
+    # On dq_results: the rule checks run after the verdict table is rebuilt, never beside its writer.
     @dg.asset_check(
-        asset=report_cells,
+        asset=dq_results,
         name=f"rule_{rule.id}",
         description=f"{rule.id} ({rule.severity}): {rule.description} Validated by the GX suite xxgk.{rule.id}.",
         blocking=False,
     )
-    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-        with duckdb.get_connection() as con:
+    def _check(report_source: ReportSource) -> dg.AssetCheckResult:
+        con = _read_only(report_source)
+        try:
             frame = warehouse.rule_frame(con, rule)
+        finally:
+            con.close()
         result = validate(rule, frame)
         listed = result.failures.head(MAX_LISTED)
         return dg.AssetCheckResult(

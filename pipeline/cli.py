@@ -41,8 +41,14 @@ def _instance():  # type: ignore[no-untyped-def]
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def run(settings: Settings, verbose: bool = False) -> int:
-    """Everything new or stale, in-process: the same plan as the nightly schedule, then a summary."""
+def run(settings: Settings, verbose: bool = False, dask: str | None = None) -> int:
+    """Everything new or stale, in-process (or on a Dask cluster): the same plan as the nightly
+    schedule, then a summary."""
+    import warnings
+
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # backfill_policy: not the user's concern
     from assets.automation import materialize_all
 
     if not settings.raw_dir.is_dir():
@@ -51,8 +57,15 @@ def run(settings: Settings, verbose: bool = False) -> int:
         warehouse.connect(settings.warehouse, wait_seconds=settings.lock_wait_seconds).close()
     except warehouse.WarehouseBusy as exc:
         raise UserError(str(exc), 3) from exc
-    result = materialize_all(settings, _instance(), verbose)
-    if not result.success:
+    if dask:
+        if not os.environ.get("DAGSTER_HOME"):
+            raise UserError("--dask needs a persistent Dagster instance: set DAGSTER_HOME (docs/distributed.md)")
+        from assets.distributed import run_on_cluster
+
+        success = run_on_cluster(settings, dask, _instance())
+    else:
+        success = materialize_all(settings, _instance(), verbose).success
+    if not success:
         raise UserError("the run failed; see the log above (-v shows every step)", 1)
     con = warehouse.connect(settings.warehouse, read_only=True)
     try:
@@ -217,6 +230,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", parents=[common], help="materialise everything new or stale")
     run_p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step log")
+    run_p.add_argument("--dask", metavar="ADDRESS", help="run on the Dask scheduler at ADDRESS (tcp://host:8786)")
     ingest_p = sub.add_parser("ingest", parents=[common], help="copy files into the raw folder, then run")
     ingest_p.add_argument("files", nargs="+", type=Path)
     ingest_p.add_argument("-v", "--verbose", action="store_true")
@@ -237,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         raw_dir=args.raw_dir, warehouse=args.warehouse, progress=True if sys.stderr.isatty() else None
     )
     commands: dict[str, Callable[[], int]] = {
-        "run": lambda: run(settings, args.verbose),
+        "run": lambda: run(settings, args.verbose, args.dask),
         "ingest": lambda: ingest(settings, args.files, args.verbose),
         "status": lambda: status(settings),
         "sql": lambda: sql(settings, args.query, args.max_rows),

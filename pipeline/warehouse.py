@@ -26,6 +26,7 @@ from pipeline.sql import load_sql, statements
 
 VIEWS = (
     "v_report_cells", "v_cell_sources", "v_documents", "v_report_scorecard", "v_agency_year_scorecard", "v_agencies",
+    "v_request_metrics",
 )  # fmt: skip
 
 

@@ -114,12 +114,12 @@ def test_data_docs_index_shows_failing_suite(dagster_home: tuple[Path, Settings]
 
 
 def test_dagster_ui_shows_failing_h2_check(webserver: str, tmp_path: Path) -> None:
-    overview = browse(f"{webserver}/assets/report_cells?view=checks", tmp_path / "p1")
+    overview = browse(f"{webserver}/assets/dq_results?view=checks", tmp_path / "p1")
     assert "Checks (28)" in overview
     assert "rule_H2 rule_H2 Failed" in overview
     assert "rule_H1 rule_H1 Succeeded" in overview
 
-    detail = browse(f"{webserver}/assets/report_cells?view=checks&checkDetail=rule_H2", tmp_path / "p2")
+    detail = browse(f"{webserver}/assets/dq_results?view=checks&checkDetail=rule_H2", tmp_path / "p2")
     assert "H2 (hard): 总计 = 自然人 + the five organisation columns" in detail
     assert "Evaluation result Failed" in detail
     assert "scopes_failed 5" in detail

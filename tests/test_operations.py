@@ -83,7 +83,7 @@ def test_a_new_file_triggers_a_run_of_only_its_partition(tmp_path: Path) -> None
     run = job.execute_in_process(instance=instance, tags=request.tags)
     assert run.success
     meta = parsed_metadata(run)
-    assert (meta["parsed"], meta["already_parsed"]) == (1, 0)
+    assert (meta["parsed"], meta["file_gone"]) == (1, 0)
     assert table_counts(settings.warehouse)["reports"] == 4
 
 
