@@ -142,6 +142,22 @@ def test_undeclared_encodings_parse(tmp_path: Path, encoding: str) -> None:
     assert_seed_cells(outcome)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_bom_less_utf16_heavy_in_ideographic_spaces(tmp_path: Path, encoding: str) -> None:
+    """一 (U+4E00) and the ideographic space (U+3000) put their NUL byte on the other side from ASCII's:
+    the NUL counts alone do not tell the byte order (found by the benchmark corpus, fuzz seed 8008)."""
+    text = (SEED_DIR / SEED).read_text(encoding="utf-8")
+    title, rest = text.split("\n", 1)
+    text = title + "\n" + "　" * 600 + "\n" + rest.replace(" ", "　")
+    data = text.encode(encoding)
+    sample = data[:4096]
+    ascii_side, other_side = (sample[1::2], sample[0::2]) if encoding == "utf-16-le" else (sample[0::2], sample[1::2])
+    assert other_side.count(0) > ascii_side.count(0)  # the NUL pattern points to the wrong byte order
+    outcome = outcome_of(tmp_path, "r.txt", data)
+    assert outcome.source.format == "text"
+    assert_seed_cells(outcome)
+
+
 def test_report_missing_sections_loads_as_partial(tmp_path: Path) -> None:
     text = (SEED_DIR / SEED).read_text(encoding="utf-8")
     cut = text[: text.index("四、政府信息公开行政复议")]

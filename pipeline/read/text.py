@@ -9,19 +9,42 @@ _CELL_SPLIT = re.compile(r"[\t|]")
 _MARKDOWN_RULE = re.compile(r"^\s*:?-+:?\s*$")
 
 
+# What a Chinese report is made of: ASCII, Latin-1 and extended Latin (pinyin), general punctuation,
+# letterlike and number forms, arrows, math, enclosed numbers, box drawing, shapes and symbols, CJK
+# radicals, CJK punctuation, kana, CJK ideographs, compatibility ideographs and full-width forms.
+_PLAUSIBLE = (
+    ("\u0020", "\u007e"), ("\u00a0", "\u024f"), ("\u2000", "\u27bf"), ("\u2e80", "\u2fdf"),
+    ("\u3000", "\u30ff"), ("\u4e00", "\u9fff"), ("\uf900", "\ufaff"), ("\ufe30", "\ufe4f"), ("\uff00", "\uffef"),
+)  # fmt: skip
+
+
+def _plausible_share(text: str) -> float:
+    """Share of the characters a Chinese report is made of; the wrong UTF-16 byte order turns ASCII
+    into Devanagari, Bopomofo, Hangul and the like, and most ideographs into other blocks."""
+    if not text:
+        return 0.0
+    plausible = sum(1 for ch in text if ch in "\t\n\r" or any(lo <= ch <= hi for lo, hi in _PLAUSIBLE))
+    return plausible / len(text)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 saved without a BOM: CJK and ASCII text put NUL bytes on one side of most code units."""
+    """UTF-16 saved without a BOM: ASCII puts a NUL byte on one side of its code units, and CJK
+    characters ending in 00 (一 U+4E00, the ideographic space U+3000) on the other, so the NUL counts
+    tell UTF-16 from other encodings but not always the byte order (a report heavy in ideographic
+    spaces). The byte order is the one whose decoding is plausible text (at least 75%, and the more so)."""
     sample = data[:4096]
     if len(sample) < 4 or sample.count(0) < len(sample) // 8:
         return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    encoding = "utf-16-le" if odd > even * 3 else "utf-16-be" if even > odd * 3 else None
-    if encoding is None:
-        return None
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
+    best: tuple[float, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = _plausible_share(text[:2048])
+        if share >= 0.75 and (best is None or share > best[0]):
+            best = (share, text)
+    return best[1] if best else None
 
 
 def decode_text(data: bytes) -> str:
