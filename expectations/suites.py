@@ -70,6 +70,7 @@ SPECS: dict[str, list[Spec]] = {
     "S10": [("ExpectColumnValuesToBeInSet", {"column": "mentions_fee", "value_set": [True]})],
     "S11": [("ExpectColumnValuesToBeNull", {"column": "duplicate_of"})],
     "S12": [_EQUAL],
+    "S13": [_AT_LEAST_EXPECTED],
 }
 
 

@@ -90,5 +90,9 @@ RULES: tuple[Rule, ...] = (
          "Section 五 is not, years and figures aside, the same text as another agency's or year's report.", None),
     Rule("S12", SOFT, "stated parts",
          "The number of parts the report says it has matches the sections present.", None),
+    # Not in the spec's list: the hierarchy check users asked for (a region vs the bodies inside it).
+    Rule("S13", SOFT, "region vs its bodies",
+         "A regional government's report (province or city 人民政府) counts at least as many requests received "
+         "(一 总计) as the reports of the lower-level bodies inside its region add up to, same year.", None),
 )  # fmt: skip
 RULES_BY_ID = {r.id: r for r in RULES}

@@ -115,7 +115,7 @@ def test_data_docs_index_shows_failing_suite(dagster_home: tuple[Path, Settings]
 
 def test_dagster_ui_shows_failing_h2_check(webserver: str, tmp_path: Path) -> None:
     overview = browse(f"{webserver}/assets/dq_results?view=checks", tmp_path / "p1")
-    assert "Checks (28)" in overview
+    assert "Checks (29)" in overview
     assert "rule_H2 rule_H2 Failed" in overview
     assert "rule_H1 rule_H1 Succeeded" in overview
 

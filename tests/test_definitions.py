@@ -16,6 +16,7 @@ def test_definitions_load() -> None:
     assert parsed.partitions_def.name == "report_documents"
     checks = {k.name for k in graph.asset_check_keys}
     assert checks == {f"rule_{r.id}" for r in RULES}
+    assert len(RULES) == 29  # the spec's 28 and the hierarchy check S13
     assert defs.resolve_job_def("warehouse_job") is not None
     assert [(s.cron_schedule, s.execution_timezone) for s in defs.schedules] == [("0 2 * * *", "Asia/Shanghai")]
     assert [s.name for s in defs.sensors] == ["new_report_files"]

@@ -78,3 +78,29 @@ def test_scorecards_apply_the_reviews(seed_db: duckdb.DuckDBPyConnection) -> Non
     assert cards["001_1bd61549078e1a1a.txt"][-1] == 100.0
     by_year = seed_db.execute("select count(*), sum(reports) from v_agency_year_scorecard").fetchone()
     assert by_year == (5, 5)
+
+
+def test_s13_region_report_vs_the_bodies_inside_it(tmp_path: Path) -> None:
+    """A province government's report (6 requests) against two city bureaus of that province in the
+    same year (6 + 6): the hierarchy check warns on the province report only."""
+    text = (SEED_DIR / "004_9d29cacfbc1688a2.txt").read_text(encoding="utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "huaibei.txt").write_text(text, "utf-8")
+    (raw / "suzhou.txt").write_text(text.replace("淮北市公安局", "宿州市公安局"), "utf-8")
+    (raw / "anhui.txt").write_text(text.replace("淮北市公安局", "安徽省人民政府"), "utf-8")
+    db = tmp_path / "w.duckdb"
+    assert materialize_into(raw, db).success
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "select source_file, scope, observed, expected, passed, details from dq_results where rule_id = 'S13'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [
+        (
+            "anhui.txt", "row 1 total", 6.0, 12.0, False,
+            "一 总计 6.0 vs 2 bodies in the region: 12.0 (huaibei.txt, suzhou.txt)",
+        )
+    ]  # fmt: skip
