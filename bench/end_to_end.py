@@ -1,0 +1,224 @@
+"""Benchmarks 2 and 3: `xxgk run` end to end over the corpus, then the nightly run.
+
+2. A fresh warehouse from the whole corpus: `xxgk run --raw-dir CORPUS --warehouse W` as a child
+   process, measured by the kernel (wall clock, CPU, peak RSS); then the warehouse is checked: every
+   report loaded, none quarantined.
+3. The nightly case on that warehouse: `xxgk run` again with nothing new, the schedule's decision
+   (`assets.automation.nightly` evaluated with `dg.build_schedule_context` on a
+   `DagsterInstance.local_temp`: a SkipReason when nothing is new), then 10 new reports added: the
+   decision again (a RunRequest now) and `xxgk run`.
+
+The raw folder is a hard-linked mirror of the cached corpus (data/bench/e2e/raw), so adding files does
+not touch the cache; the warehouse, parse bundles and GX site beside it are deleted first.
+
+    python -m bench.end_to_end [--corpus-size 1000] [--noop-repeats 3]
+"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from bench.common import BENCH_DIR, XXGK, ChildRun, Section, Table, Target, log, median, run_child, section_markdown
+from bench.corpus import Corpus, choose_formats, ensure_corpus, link_tree, render_reports
+
+WALL_TARGET_S = 300.0  # 1,000 reports in ≤ 5 minutes
+RSS_TARGET_MB = 1024.0  # < 1 GB
+NOOP_TARGET_S = 10.0  # nightly run with nothing new ≤ 10 s
+NEW_FILES = 10
+
+
+@dataclass
+class Counts:
+    reports: int
+    partial: int
+    quarantined: int
+    reasons: str
+    cells: int
+    dq_rows: int
+
+
+def counts(warehouse: Path) -> Counts:
+    """What the warehouse holds, read-only."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        reports, partial = con.execute(
+            "select count(*), count(*) filter (where status = 'partial') from reports where status <> 'retired'"
+        ).fetchone() or (0, 0)
+        quarantined = con.execute("select count(*) from quarantine").fetchone()
+        reasons = con.execute(
+            "select coalesce(string_agg(reason_code || ': ' || n, ', ' order by n desc), '') from "
+            "(select reason_code, count(*) as n from quarantine group by reason_code)"
+        ).fetchone()
+        cells = con.execute("select count(*) from v_report_cells").fetchone()
+        dq_rows = con.execute("select count(*) from dq_results").fetchone()
+    finally:
+        con.close()
+    return Counts(reports, partial, quarantined[0], reasons[0], cells[0], dq_rows[0])  # type: ignore[index]
+
+
+def xxgk_run(raw: Path, warehouse: Path) -> ChildRun:
+    run = run_child([str(XXGK), "run", "--raw-dir", str(raw), "--warehouse", str(warehouse)])
+    if run.returncode != 0:
+        raise RuntimeError(f"xxgk run failed ({run.returncode}):\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}")
+    return run
+
+
+def schedule_decision(raw: Path, warehouse: Path, evaluations: int = 2) -> list[tuple[float, str]]:
+    """Evaluate the nightly schedule `evaluations` times on one fresh temporary Dagster instance: the
+    first evaluation also adds a partition per report document, later ones find them known."""
+    import dagster as dg
+
+    from assets.automation import nightly
+    from assets.resources import ReportSource
+
+    resources = {"report_source": ReportSource(raw_dir=str(raw), warehouse=str(warehouse))}
+    out = []
+    with tempfile.TemporaryDirectory(prefix="xxgk-bench-dagster-") as tmp, dg.DagsterInstance.local_temp(tmp) as inst:
+        for _ in range(evaluations):
+            started = time.perf_counter()
+            context = dg.build_schedule_context(instance=inst, resources=resources)
+            decision = nightly(context)
+            seconds = time.perf_counter() - started
+            if isinstance(decision, dg.SkipReason):
+                what = f"SkipReason: {decision.skip_message}"
+            else:
+                what = f"{type(decision).__name__}"
+            out.append((seconds, what))
+    return out
+
+
+def add_new_reports(corpus: Corpus, raw: Path, n: int) -> list[str]:
+    """n new reports (fuzz cases after the corpus's), text/HTML/DOCX, written into `raw`."""
+    size = len(corpus.files)
+    chosen = [(s, "text" if f == "pdf" else f) for s, f in choose_formats(corpus.seed, n, 0.0, start=size)]
+    return [str(e["name"]) for e in render_reports(chosen, raw, prefix="new")]
+
+
+def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e") -> tuple[Section, Section, Path]:
+    """Benchmarks 2 and 3 as RESULTS sections, and the warehouse they leave (for the queries)."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    raw, warehouse = workdir / "raw", workdir / "warehouse.duckdb"
+    link_tree(corpus.folder, raw)
+    n = len(corpus.files)
+    formats = ", ".join(f"{k}: {v}" for k, v in corpus.formats().items())
+    how = "from the cache" if corpus.from_cache else f"generated in {corpus.generated_seconds:.0f} s"
+    e2e = Section(
+        f"End to end: {n:,} reports, fresh warehouse",
+        f"`xxgk run --raw-dir CORPUS --warehouse W` on an empty warehouse, as a child process measured with "
+        f"`os.wait4` (wall clock, user + system CPU, peak RSS of the child). Corpus: {n:,} reports by "
+        f"`pipeline.fuzz` (seed {corpus.seed}, {how}), {formats}. Includes everything the command does: "
+        "scan, parse, load, every rule's SQL, the GX checks and the Data Docs site.",
+    )
+    log(f"end_to_end: xxgk run over {n} reports (fresh warehouse)")
+    full = xxgk_run(raw, warehouse)
+    got = counts(warehouse)
+    e2e.tables.append(
+        Table(
+            [
+                "reports",
+                "wall s",
+                "reports/s",
+                "CPU s (user+sys)",
+                "peak RSS MB",
+                "loaded",
+                "partial",
+                "quarantined",
+                "cells",
+                "dq_results rows",
+            ],
+            [
+                [
+                    n,
+                    full.wall_s,
+                    n / full.wall_s,
+                    full.cpu_s,
+                    full.max_rss_mb,
+                    got.reports,
+                    got.partial,
+                    got.quarantined,
+                    got.cells,
+                    got.dq_rows,
+                ]
+            ],
+        )
+    )
+    e2e.targets += [
+        Target(f"end to end: wall time, {n:,} reports", full.wall_s, "≤", WALL_TARGET_S * n / 1000, " s"),
+        Target("end to end: peak RSS", full.max_rss_mb, "<", RSS_TARGET_MB, " MB"),
+        Target(f"end to end: reports not loaded (of {n:,})", float(n - got.reports), "≤", 0.0),
+        Target("end to end: reports quarantined", float(got.quarantined), "≤", 0.0),
+    ]
+    if n != 1000:
+        scaled = WALL_TARGET_S * n / 1000
+        e2e.notes.append(f"Wall-time target scaled to the corpus: 5 min per 1,000 reports → {scaled:.0f} s.")
+    if got.quarantined:
+        e2e.notes.append(f"Quarantined by reason: {got.reasons} (generator renderings the pipeline rejects).")
+
+    nightly = Section(
+        "Nightly run: nothing new, then 10 new reports",
+        f"On the warehouse of §2: `xxgk run` with nothing new ({noop_repeats} repeats, median), the nightly "
+        "schedule's decision (`assets.automation.nightly` via `dg.build_schedule_context` on a fresh "
+        "`DagsterInstance.local_temp`: first evaluation, which adds a partition per document, then a second), "
+        f"then {NEW_FILES} new reports: the decision again and `xxgk run`.",
+    )
+    noops = []
+    for r in range(noop_repeats):
+        log(f"end_to_end: xxgk run with nothing new ({r + 1}/{noop_repeats})")
+        noops.append(xxgk_run(raw, warehouse))
+    log("end_to_end: schedule decision, nothing new")
+    idle = schedule_decision(raw, warehouse)
+    new_names = add_new_reports(corpus, raw, NEW_FILES)
+    log(f"end_to_end: schedule decision and xxgk run with {len(new_names)} new reports")
+    pending = schedule_decision(raw, warehouse, evaluations=1)
+    after_new = xxgk_run(raw, warehouse)
+    got_new = counts(warehouse)
+    rows = [
+        [
+            "`xxgk run`, nothing new",
+            median([x.wall_s for x in noops]),
+            median([x.cpu_s for x in noops]),
+            median([x.max_rss_mb for x in noops]),
+            ", ".join(f"{x.wall_s:.1f}" for x in noops),
+        ],
+        ["schedule decision, nothing new: first evaluation", idle[0][0], None, None, idle[0][1]],
+        ["schedule decision, nothing new: next evaluation", idle[-1][0], None, None, idle[-1][1]],
+        [f"schedule decision, {NEW_FILES} new reports", pending[0][0], None, None, pending[0][1]],
+        [
+            f"`xxgk run`, {NEW_FILES} new reports",
+            after_new.wall_s,
+            after_new.cpu_s,
+            after_new.max_rss_mb,
+            f"{got_new.reports:,} reports loaded, {got_new.quarantined} quarantined",
+        ],
+    ]
+    nightly.tables.append(Table(["step", "wall s", "CPU s", "peak RSS MB", "detail"], rows))
+    noop_median = median([x.wall_s for x in noops])
+    nightly.targets += [
+        Target("nightly: `xxgk run` with nothing new", noop_median, "≤", NOOP_TARGET_S, " s"),
+        Target("nightly: schedule decision with nothing new", idle[-1][0], "≤", NOOP_TARGET_S, " s"),
+    ]
+    if not idle[-1][1].startswith("SkipReason"):
+        nightly.notes.append(f"The schedule did not skip with nothing new: {idle[-1][1]}.")
+    return e2e, nightly, warehouse
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.end_to_end", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus-size", type=int, default=1000)
+    parser.add_argument("--pdf-share", type=float, default=0.02)
+    parser.add_argument("--noop-repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    corpus = ensure_corpus(args.corpus_size, pdf_share=args.pdf_share)
+    e2e, nightly, _ = run(corpus, args.noop_repeats)
+    print("\n".join(section_markdown(2, e2e) + section_markdown(3, nightly)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
