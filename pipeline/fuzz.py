@@ -37,6 +37,7 @@ from pipeline.catalogue import (
     TEMPLATE_2021_23ROW,
     TEMPLATES,
 )
+from pipeline.normalise import label_key
 from pipeline.settings import PROJECT_ROOT, Settings
 
 Numbers = dict[str, Any]
@@ -252,6 +253,12 @@ def random_text_options(
     layout = rng.choice(layouts)
     # A table without its 其他 column only when the report has no value there (seed 003)
     lacks_other = all(cells["other"] is None for cells in numbers["applications"].values())
+    # Typos only where the spec's edit-distance matching can apply: labels of 6 characters and more
+    typo_candidates = [
+        r.key
+        for r in TEMPLATES[numbers["template"]].application_rows
+        if len(label_key(r.label)) >= 6 and render.typo(r.label) != r.label
+    ]
     page_rows = rng.choice((0, 7, 12, 16)) if layout == "markdown" else 0
     return render.TextOptions(
         layout=layout,
@@ -269,6 +276,9 @@ def random_text_options(
         tables_last=rng.random() < 0.15,
         title_twice=rng.random() < 0.15,
         spaced_labels=rng.random() < 0.1,
+        glue_values=layout == "space" and rng.random() < 0.3,
+        fullwidth_digits=rng.random() < 0.08,
+        typo_rows=tuple(rng.sample(typo_candidates, rng.randint(1, 2))) if rng.random() < 0.1 else (),
         page_rows=page_rows,
         split_label_at_break=bool(page_rows) and rng.random() < 0.5,
         blank_lines=rng.random() < 0.3,
@@ -314,8 +324,21 @@ def render_case(numbers: Numbers, seed: int, fmt: str) -> Rendering:
             return Rendering(fmt, page, f"flat encoding={encoding} {describe(options)}", (options, options.style))
         encoding, declared = rng.choice((("utf-8", True), ("utf-8", False), ("gbk", False), ("gbk", True)))
         style = random_style(rng, ("", "", "/", "—"))
-        quirks = f"encoding={encoding} declared={declared} {describe(style)}"
-        return Rendering(fmt, render.render_html(numbers, encoding, declared, style), quirks, (style,))
+        split = rng.random() < 0.15
+        layout = render.HtmlLayout(
+            headings=rng.choice(render.HEADING_STYLES) if rng.random() < 0.5 else "canonical",
+            title_form=rng.randrange(render.TITLE_FORMS),
+            layout_table=rng.random() < 0.2,
+            header_cells=rng.random() < 0.3,
+            repeat_labels=split or rng.random() < 0.2,
+            split_applications=rng.randint(3, 20) if split else 0,
+            script=rng.choice(("s2t", "s2tw", "s2hk")) if rng.random() < 0.08 else "",
+        )
+        if layout.script:  # a Big5 gateway copy declares its charset
+            encoding, declared = "big5", True
+        page = render.render_html(numbers, encoding, declared, style, layout)
+        quirks = f"encoding={encoding} declared={declared} {describe(style)} {describe(layout)}"
+        return Rendering(fmt, page, quirks, (style, layout))
     if fmt == "pdf" and rng.random() < 0.3:  # a text dump printed to PDF: no ruling lines, the text layer only
         options = dataclasses.replace(
             random_text_options(rng, numbers, ("space", "tab")), encoding="utf-8", newline="\n"

@@ -115,7 +115,8 @@ _RADICALS_SUPPLEMENT = {
 # Invisible characters that web editors and Word leave inside cells and labels ("0\u200b"): zero-width
 # space, non-joiner and joiner, word joiner, a BOM mid-text, soft hyphen. Stray spaces (spec §5.1) that
 # NFKC keeps and `str.strip` does not remove, so they are dropped here.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 _CHAR_MAP = str.maketrans({**_RADICALS_SUPPLEMENT, **_INVISIBLE})
 
 # Spam mirrors insert pinyin glosses after characters: "務(wù)", "(gong)" (spec §5.5).
@@ -177,9 +178,10 @@ UNREADABLE = "unreadable"  # the source has something there, but not one clear r
 
 # "无" is deliberately not here: in spaced-out labels ("无 法 提 供") it is a character, not a mark.
 _NA_MARKS = {"/", "//", "\\", "-", "--", "—", "——", "–", "―", "―――", "n/a", "×"}
+UNIT_PATTERN = "件|个|条|项|起|次|宗|元|万元"  # units printed inside a cell after its number
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
-    r"(?P<unit>件|个|条|项|起|次|宗|元|万元)?"
+    rf"(?P<unit>{UNIT_PATTERN})?"
     r"(?P<note>[(（][^()（）]*[)）])?$"
 )
 

@@ -33,8 +33,10 @@ from pipeline.narrative import NarrativeFigure
 from pipeline.normalise import (
     ABSENT,
     BLANK,
+    INVISIBLE_CHARS,
     NOT_APPLICABLE,
     NUMBER,
+    UNIT_PATTERN,
     UNREADABLE,
     ZERO,
     Value,
@@ -118,10 +120,17 @@ class Token:
     line: int
 
 
-# A piece is a run of non-space text, or a number with the note printed after it in the same cell, whose
-# own spaces do not split it: "22（其中修订 16 件）" (Appendix B).
-_PIECE = re.compile(r"[+-]?[0-9０-９][0-9０-９,.，．]*[(（][^()（）\n]*[)）]|\S+")
-_GLUED_NUMBER = re.compile(r"^(.*[\u4e00-\u9fff\u2e80-\u2fdf）)])(?=[0-9０-９])[0-9０-９.,]+$")
+_DIGITS = r"[0-9０-９][0-9０-９,.，．]*"  # before NFKC: full-width digits and separators too
+_NOTE = r"[(（][^()（）\n]*[)）]"
+# A piece is a run of non-space text, or one ending in a number with the note printed after it in the same
+# cell, whose own spaces do not split it: "22（其中修订 16 件）" (Appendix B).
+_PIECE = re.compile(rf"\S*?{_DIGITS}(?:{UNIT_PATTERN})?{_NOTE}|\S+")
+# A value glued to the label before it, when a text layer lost the space ("行政许可229506", "稳定”0",
+# "规章/"): the label ends in a CJK character or closing punctuation, the rest reads as one value.
+_GLUED_VALUE = re.compile(
+    rf"^(.*[\u4e00-\u9fff\u2e80-\u2fdf）)”’」』》】〕])"
+    rf"(?:[+-]?{_DIGITS}(?:{UNIT_PATTERN})?(?:{_NOTE})?|[/／\\\-－—–―]{{1,3}})[{INVISIBLE_CHARS}]*$"
+)
 
 
 def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
@@ -142,10 +151,14 @@ def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
             depth = 0  # open brackets: "（单位：万元，保留 4 位小数）" holds a number that is label text
             for m in _PIECE.finditer(text):
                 start, end = m.span()
-                glued = _GLUED_NUMBER.match(m.group())
-                if glued and depth == 0:  # "行政事业性收费5600": a text layer lost the space
+                glued = _GLUED_VALUE.match(m.group())
+                if glued:  # "行政事业性收费5600": a text layer lost the space; a bracket may close before it
+                    head = normalise_text(glued.group(1))
+                    glued = glued if depth + head.count("(") - head.count(")") <= 0 else None
+                if glued:
                     label_parts.append((start, start + glued.end(1)))
                     start += glued.end(1)
+                    depth = 0
                 piece = read_value(text[start:end])
                 if depth == 0 and piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
                     if label_parts:

@@ -186,6 +186,9 @@ class TextOptions:
     tables_last: bool = False  # sections 五 and 六 before the tables (some Shanghai bodies, Appendix B)
     title_twice: bool = False  # the title repeated in another form (seed 001)
     spaced_labels: bool = False  # spaces between the characters of table labels, "自 然 人" (spec §5.1)
+    glue_values: bool = False  # space layout: the first value glued to its label, "行政许可229506" (PDF text)
+    fullwidth_digits: bool = False  # every digit full-width, labels and title included (perturb_seeds.py)
+    typo_rows: tuple[str, ...] = ()  # section-三 rows whose label has a look-alike typo, "本年度止件数" (§5.2)
     omit_other_column: bool = False  # section 三 without its 其他 column (seed 003); its values must all be None
     page_rows: int = 0  # markdown: a page break (a new pipe table) after every N table rows (0: none)
     split_label_at_break: bool = False  # markdown: the label before a page break ends on the next page
@@ -222,6 +225,28 @@ _SUPPLEMENT_FORMS = {
     "齐": "\u2eec", "齿": "\u2eee", "龙": "\u2ef0", "龟": "\u2ef3", "母": "\u2e9f",
 }  # fmt: skip
 _RADICAL_FORMS = str.maketrans({**_kangxi_forms(), **_SUPPLEMENT_FORMS})
+# OCR and typing look-alikes: one character of a label misread (seed 003 prints 本年度止件数 for 本年废止件数).
+LOOKALIKES = {
+    "废": "度",
+    "已": "己",
+    "未": "末",
+    "人": "入",
+    "务": "各",
+    "请": "清",
+    "制": "刺",
+    "提": "捉",
+    "政": "故",
+}
+
+
+def typo(label: str) -> str:
+    """The label with its first look-alike character misread (unchanged when it has none)."""
+    for i, ch in enumerate(label):
+        if ch in LOOKALIKES:
+            return label[:i] + LOOKALIKES[ch] + label[i + 1 :]
+    return label
+
+
 _CJK_PAIR = re.compile(r"([\u4e00-\u9fff])(?=[\u4e00-\u9fff])")  # a space goes between such characters only
 _GLOSSES = {"政府": "政(zhèng)府", "公开": "公开(gong)", "复议": "复(fù)议", "申请": "申(shēn)请"}
 
@@ -295,6 +320,9 @@ def _report_rows(numbers: Numbers, options: TextOptions) -> list[_Row]:
         sections[3] += [table([_NOTE, "申请人情况"]), table(["自然人", "法人或其他组织", "总计"]), table(orgs)]
     for row, labels in application_label_cells(template):
         values = [print_cell(numbers["applications"][row.key][c], style=style) for c in columns]
+        if row.key in options.typo_rows:  # the row's own label: its last printed label cell
+            at = max(i for i, c in enumerate(labels) if c)
+            labels = [typo(c) if i == at else c for i, c in enumerate(labels)]
         sections[3].append(table(labels, values))
     subs = ["结果 维持", "结果 纠正", "其他 结果", "尚未 审结", "总计"]
     if not options.spaced_review_header:
@@ -380,6 +408,9 @@ def text_report(numbers: Numbers, options: TextOptions | None = None) -> str:
         cells = labels + row.cells[row.values_from :]
         if options.layout == "tab":
             lines.append("\t".join(cells))
+        elif options.layout == "space" and options.glue_values and row.table and 0 < row.values_from < len(cells):
+            label = " ".join(c for c in labels if c)
+            lines.append(label + " ".join(c for c in cells[row.values_from :] if c))
         elif options.layout == "space":
             lines.append(" ".join(c for c in cells if c))
         elif not row.table:  # cells layout: paragraphs stay lines
@@ -398,6 +429,8 @@ def text_report(numbers: Numbers, options: TextOptions | None = None) -> str:
     if options.glosses:
         for plain, glossed in _GLOSSES.items():
             text = text.replace(plain, glossed)
+    if options.fullwidth_digits:
+        text = text.translate(_FULLWIDTH)
     return text.replace("\n", options.newline)
 
 
@@ -414,10 +447,23 @@ def render_text(numbers: Numbers, options: TextOptions | None = None) -> bytes:
 # HTML
 
 
-def _td(text: str, rowspan: int = 1, colspan: int = 1) -> str:
+@dataclass(frozen=True)
+class HtmlLayout:
+    """Structural quirks of a published page (the cell values' quirks are a `CellStyle`)."""
+
+    headings: str = "canonical"  # section-title style, one of HEADING_STYLES
+    title_form: int = 0  # see title_of
+    layout_table: bool = False  # the article inside an outer layout table (old CMS templates)
+    header_cells: bool = False  # the tables' header rows in <th> cells
+    repeat_labels: bool = False  # section 三 without rowspans: group labels repeated on every row
+    split_applications: int = 0  # section 三 continues in a second <table> after this many data rows
+    script: str = ""  # OpenCC configuration to traditional (a Big5 gateway copy, spec §5.5), with big5 charset
+
+
+def _td(text: str, rowspan: int = 1, colspan: int = 1, tag: str = "td") -> str:
     attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
     body = html.escape(text).replace("\n", "<br/>")
-    return f'<td{attrs} style="border:1px solid #000" width="60"><p align="center"><span>{body}</span></p></td>'
+    return f'<{tag}{attrs} style="border:1px solid #000" width="60"><p align="center"><span>{body}</span></p></{tag}>'
 
 
 def _proactive_html(numbers: Numbers, template: str, style: CellStyle) -> str:
@@ -439,25 +485,28 @@ def _proactive_html(numbers: Numbers, template: str, style: CellStyle) -> str:
     return '<table border="1" cellspacing="0">' + "".join(rows) + "</table>"
 
 
-def _applications_html(numbers: Numbers, template: str, style: CellStyle) -> str:
+def _applications_html(numbers: Numbers, template: str, style: CellStyle, layout: HtmlLayout) -> str:
     data_rows = TEMPLATES[template].application_rows
     results = [r for r in data_rows if r.parent == "3" or (r.parent or "").startswith("3.")]
+    th = "th" if layout.header_cells else "td"
+    orgs = ("商业\n企业", "科研\n机构", "社会公益\n组织", "法律服务\n机构", "其他")
     head = [
-        "<tr>" + _td(_NOTE, rowspan=3, colspan=3) + _td("申请人情况", colspan=7) + "</tr>",
-        "<tr>" + _td("自然人", rowspan=2) + _td("法人或其他组织", colspan=5) + _td("总计", rowspan=2) + "</tr>",
-        "<tr>"
-        + "".join(_td(t) for t in ("商业\n企业", "科研\n机构", "社会公益\n组织", "法律服务\n机构", "其他"))
-        + "</tr>",
+        "<tr>" + _td(_NOTE, 3, 3, th) + _td("申请人情况", colspan=7, tag=th) + "</tr>",
+        "<tr>" + _td("自然人", 2, tag=th) + _td("法人或其他组织", colspan=5, tag=th) + _td("总计", 2, tag=th) + "</tr>",
+        "<tr>" + "".join(_td(t, tag=th) for t in orgs) + "</tr>",
     ]
     body: list[str] = []
     group_seen: set[str] = set()
     for row in data_rows:
         values = "".join(_td(print_cell(numbers["applications"][row.key][c], style=style)) for c in _APPLICANT_KEYS)
         lead = ""
-        if row is results[0]:
+        if row is results[0] and not layout.repeat_labels:
             lead += _td("三、本年度\n办理结果", rowspan=len(results))
         if row.key in ("1", "2", "4"):
             lead += _td(row_label(row), colspan=3)
+        elif layout.repeat_labels:  # an export that unmerged the cells repeats their text on every row
+            group = _GROUPS.get(row.parent or "", row_label(row))
+            lead += _td("三、本年度办理结果") + _td(group) + _td(row_label(row))
         elif row.parent in _GROUPS:
             if row.parent not in group_seen:
                 group_seen.add(row.parent)
@@ -467,16 +516,23 @@ def _applications_html(numbers: Numbers, template: str, style: CellStyle) -> str
         else:
             lead += _td(row_label(row), colspan=2)
         body.append(f"<tr>{lead}{values}</tr>")
-    return '<table border="1" cellspacing="0" style="width:100%">' + "".join(head + body) + "</table>"
+    table = '<table border="1" cellspacing="0" style="width:100%">'
+    if layout.split_applications and not layout.repeat_labels:
+        raise ValueError("split_applications needs repeat_labels: a rowspan cannot continue into the next table")
+    if layout.split_applications:  # a page break in the source: the rest of the rows in a new table
+        at = layout.split_applications
+        return table + "".join(head + body[:at]) + "</table><p>\u00a0</p>" + table + "".join(body[at:]) + "</table>"
+    return table + "".join(head + body) + "</table>"
 
 
-def _review_html(numbers: Numbers, style: CellStyle) -> str:
+def _review_html(numbers: Numbers, style: CellStyle, layout: HtmlLayout) -> str:
     subs = ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"]
+    th = "th" if layout.header_cells else "td"
     rows = [
-        "<tr>" + _td("行政复议", colspan=5) + _td("行政诉讼", colspan=10) + "</tr>",
-        "<tr>" + "".join(_td(s, rowspan=2) for s in subs) + _td("未经复议直接起诉", colspan=5)
-        + _td("复议后起诉", colspan=5) + "</tr>",
-        "<tr>" + "".join(_td(s) for s in subs * 2) + "</tr>",
+        "<tr>" + _td("行政复议", colspan=5, tag=th) + _td("行政诉讼", colspan=10, tag=th) + "</tr>",
+        "<tr>" + "".join(_td(s, rowspan=2, tag=th) for s in subs) + _td("未经复议直接起诉", colspan=5, tag=th)
+        + _td("复议后起诉", colspan=5, tag=th) + "</tr>",
+        "<tr>" + "".join(_td(s, tag=th) for s in subs * 2) + "</tr>",
         "<tr>" + "".join(
             _td(print_cell(numbers["review_litigation"][b.key][c.key], style=style))
             for b in REVIEW_BLOCKS for c in REVIEW_COLUMNS
@@ -486,24 +542,39 @@ def _review_html(numbers: Numbers, style: CellStyle) -> str:
 
 
 def render_html(
-    numbers: Numbers, encoding: str = "utf-8", declare_charset: bool = True, style: CellStyle = PLAIN
+    numbers: Numbers,
+    encoding: str = "utf-8",
+    declare_charset: bool = True,
+    style: CellStyle = PLAIN,
+    layout: HtmlLayout | None = None,
 ) -> bytes:
+    """The report as a crawled page: site chrome and a script around the article, real <table> grids."""
+    layout = layout or HtmlLayout()
     template = numbers.get("template", "2021")
     text = narrative(numbers)
+    title = html.escape(title_of(numbers, layout.title_form))
+    h = {n: html.escape(heading(n, layout.headings)) for n in range(1, 7)}
+    article = f"""<h1>{title}</h1>
+<p>{h[1]}</p><p>{html.escape(text[1])}</p>
+<p>{h[2]}</p>{_proactive_html(numbers, template, style)}
+<p>{h[3]}</p>{_applications_html(numbers, template, style, layout)}
+<p>{h[4]}</p>{_review_html(numbers, style, layout)}
+<p>{h[5]}</p><p>{html.escape(text[5])}</p>
+<p>{h[6]}</p><p>{html.escape(text[6])}</p>"""
+    if layout.layout_table:
+        article = f'<table width="100%"><tr><td class="content">{article}</td></tr></table>'
     meta = f'<meta charset="{encoding}">' if declare_charset else ""
-    page = f"""<!DOCTYPE html><html><head>{meta}<title>{html.escape(title_of(numbers))}_政府信息公开年报</title>
+    page = f"""<!DOCTYPE html><html><head>{meta}<title>{title}_政府信息公开年报</title>
 <script>var nav = "一、总体情况"; document.write("<table><tr><td>1</td></tr></table>");</script>
 <style>td {{ font-size: 12px }}</style></head><body>
 <div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 政府信息公开年报</div>
-<div class="article"><h1>{html.escape(title_of(numbers))}</h1>
-<p>一、总体情况</p><p>{html.escape(text[1])}</p>
-<p>二、主动公开政府信息情况</p>{_proactive_html(numbers, template, style)}
-<p>三、收到和处理政府信息公开申请情况</p>{_applications_html(numbers, template, style)}
-<p>四、政府信息公开行政复议、行政诉讼情况</p>{_review_html(numbers, style)}
-<p>五、存在的主要问题及改进情况</p><p>{html.escape(text[5])}</p>
-<p>六、其他需要报告的事项</p><p>{html.escape(text[6])}</p></div>
+<div class="article">{article}</div>
 <div class="footer">主办单位：{html.escape(numbers["agency"])}　网站标识码 1234567890</div>
 </body></html>"""
+    if layout.script:
+        import opencc  # bundled dictionaries, no download
+
+        page = opencc.OpenCC(layout.script).convert(page)
     # Characters the page's encoding lacks (a zero-width space in a GBK page) become numeric references.
     return page.replace("\u00a0", "&nbsp;").encode(encoding, errors="xmlcharrefreplace")
 

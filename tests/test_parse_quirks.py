@@ -187,3 +187,33 @@ def test_zero_width_spaces_in_cells_and_labels_are_stray_spaces() -> None:
     )
     report = parse(text)
     assert {(c.table, c.row_key, c.col_key): c.value for c in report.cells} == expected_cells(expected(SEEDS[1]))
+
+
+def test_first_value_glued_to_its_label_whatever_it_looks_like() -> None:
+    """A PDF text layer loses the space between a label and its first value; the value may follow a
+    closing quote, carry a unit, a note or a stray zero-width space, or be a '/' mark (found by fuzzing
+    with glued values: seeds 4, 26, 69 and 1 as text)."""
+    text = report_text({"3.3.3": "5 0 0 0 0 0 5", "3.1": "/ 0 0 0 0 0 /"})
+    for spaced, glued in [
+        ("稳定” 5", "稳定”5"),
+        ("予以公开 /", "予以公开/"),
+        ("规章 / / /", "规章/ / /"),
+        ("行政规范性文件 3 1 20", "行政规范性文件3件 1件 20件"),
+        ("行政许可 120", "行政许可120\u200b"),
+        ("行政处罚 8", "行政处罚8（含简易程序 5 件）"),
+    ]:
+        assert spaced in text
+        text = text.replace(spaced, glued)
+    report = parse(text)
+    assert cell(report, "applications", "3.3.3", "natural_person").value == 5
+    assert [cell(report, "applications", "3.1", c).semantic for c in ("natural_person", "total")] == ["na", "na"]
+    assert cell(report, "proactive", "regulations", "issued").semantic == "na"
+    assert [cell(report, "proactive", "normative_documents", c).value for c in ("issued", "in_force")] == [3, 20]
+    assert cell(report, "proactive", "administrative_licensing", "decisions").value == 120
+    punishment = cell(report, "proactive", "administrative_punishment", "decisions")
+    assert (punishment.value, punishment.note) == (8, "(含简易程序 5 件)")
+    tables = ("proactive", "applications", "review_litigation")
+    assert not [i for i in report.issues if i.table in tables and i.code != "unmatched_values"]
+    # the bracket a spaced-out label opened closes just before the glued value (seed 1)
+    report = parse(report_text({"3.2": "1 0 0 0 0 0 1"}).replace("不计其他情形） 1", "不 计 其 他 情 形）1"))
+    assert cell(report, "applications", "3.2", "natural_person").value == 1
