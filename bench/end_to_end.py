@@ -15,6 +15,7 @@ not touch the cache; the warehouse, parse bundles and GX site beside it are dele
 """
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -62,8 +63,39 @@ def counts(warehouse: Path) -> Counts:
     return Counts(reports, partial, quarantined[0], reasons[0], cells[0], dq_rows[0])  # type: ignore[index]
 
 
+_STEP = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.hms]+)\.')
+_DURATION_PART = re.compile(r"([0-9.]+)(ms|h|m|s)")
+_UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def step_seconds(log_text: str) -> dict[str, float]:
+    """Seconds per Dagster step from `xxgk run -v`'s log ("Finished execution of step "x" in 4m52s."),
+    the rule checks summed into one entry."""
+    steps: dict[str, float] = {}
+    for name, duration in _STEP.findall(log_text):
+        seconds = sum(float(v) * _UNIT_S[u] for v, u in _DURATION_PART.findall(duration))
+        key = "rule checks (GX suites, one step per rule)" if "rule_" in name else name
+        steps[key] = steps.get(key, 0.0) + seconds
+    return steps
+
+
+def breakdown(runs: dict[str, ChildRun]) -> Table:
+    """Where each `xxgk run` spent its wall time, step by step (steps run one after another)."""
+    per_run = {label: step_seconds(run.stderr) for label, run in runs.items()}
+    names = list(dict.fromkeys(name for steps in per_run.values() for name in steps))
+    rows = [[name, *(per_run[label].get(name) for label in runs)] for name in names]
+    rows.append(
+        [
+            "outside the steps: start-up, imports, Dagster planning and events",
+            *(run.wall_s - sum(per_run[label].values()) for label, run in runs.items()),
+        ]
+    )
+    rows.append(["wall", *(run.wall_s for run in runs.values())])
+    return Table(["step (s)", *runs], rows, "Where `xxgk run` spends its time (Dagster step durations from `-v`)")
+
+
 def xxgk_run(raw: Path, warehouse: Path) -> ChildRun:
-    run = run_child([str(XXGK), "run", "--raw-dir", str(raw), "--warehouse", str(warehouse)])
+    run = run_child([str(XXGK), "run", "-v", "--raw-dir", str(raw), "--warehouse", str(warehouse)])
     if run.returncode != 0:
         raise RuntimeError(f"xxgk run failed ({run.returncode}):\n{run.stdout[-2000:]}\n{run.stderr[-4000:]}")
     return run
@@ -110,7 +142,7 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
     how = "from the cache" if corpus.from_cache else f"generated in {corpus.generated_seconds:.0f} s"
     e2e = Section(
         f"End to end: {n:,} reports, fresh warehouse",
-        f"`xxgk run --raw-dir CORPUS --warehouse W` on an empty warehouse, as a child process measured with "
+        f"`xxgk run -v --raw-dir CORPUS --warehouse W` on an empty warehouse, as a child process measured with "
         f"`os.wait4` (wall clock, user + system CPU, peak RSS of the child). Corpus: {n:,} reports by "
         f"`pipeline.fuzz` (seed {corpus.seed}, {how}), {formats}. Includes everything the command does: "
         "scan, parse, load, every rule's SQL, the GX checks and the Data Docs site.",
@@ -198,6 +230,8 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
         ],
     ]
     nightly.tables.append(Table(["step", "wall s", "CPU s", "peak RSS MB", "detail"], rows))
+    mid = sorted(noops, key=lambda x: x.wall_s)[len(noops) // 2]
+    nightly.tables.append(breakdown({"fresh, all reports": full, "nothing new": mid, f"{NEW_FILES} new": after_new}))
     noop_median = median([x.wall_s for x in noops])
     nightly.targets += [
         Target("nightly: `xxgk run` with nothing new", noop_median, "≤", NOOP_TARGET_S, " s"),

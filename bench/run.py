@@ -1,0 +1,85 @@
+"""Run every benchmark and write bench/RESULTS.md (`make bench`).
+
+    python -m bench.run                 # the full profile: 1,000-report corpus, 100k warehouse
+    python -m bench.run --quick         # smoke test: 12 reports, 2,000-report warehouse, 1 repeat
+    XXGK_BENCH_QUICK=1 make bench       # the same through make
+
+The quick profile writes data/bench/RESULTS.quick.md (git-ignored) unless --out says otherwise, so a
+smoke run never overwrites the committed full results.
+"""
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import end_to_end, parse_pdf, warehouse_100k
+from bench.common import BENCH_DIR, RESULTS_FILE, Section, log, machine_facts, now_utc, results_markdown, shown
+from bench.corpus import DEFAULT_SEED, ensure_corpus
+
+
+@dataclass(frozen=True)
+class Profile:
+    corpus_size: int
+    pdf_share: float
+    pdf_repeats: int
+    noop_repeats: int
+    synthetic_reports: int
+    query_repeats: int
+
+
+FULL = Profile(
+    corpus_size=1000, pdf_share=0.02, pdf_repeats=5, noop_repeats=3, synthetic_reports=100_000, query_repeats=5
+)
+QUICK = Profile(corpus_size=12, pdf_share=0.1, pdf_repeats=1, noop_repeats=1, synthetic_reports=2_000, query_repeats=1)
+BENCHMARKS = ("parse_pdf", "end_to_end", "warehouse_100k")
+
+
+def run(profile: Profile, seed: int = DEFAULT_SEED, only: tuple[str, ...] = BENCHMARKS) -> list[Section]:
+    """The benchmarks of `only`, in order, as RESULTS sections."""
+    sections: list[Section] = []
+    corpus_warehouse: Path | None = None
+    if "parse_pdf" in only or "end_to_end" in only:
+        corpus = ensure_corpus(profile.corpus_size, seed, profile.pdf_share)
+        log(f"corpus {shown(corpus.folder)}: {len(corpus.files)} reports {corpus.formats()}")
+    if "parse_pdf" in only:
+        pdfs = [(corpus.folder / str(f["name"]), str(f["quirks"])) for f in corpus.files if f["format"] == "pdf"]
+        sections.append(parse_pdf.run(pdfs, profile.pdf_repeats))
+    if "end_to_end" in only:
+        e2e, nightly, corpus_warehouse = end_to_end.run(corpus, profile.noop_repeats)
+        sections += [e2e, nightly]
+    if "warehouse_100k" in only:
+        sections.append(warehouse_100k.run(profile.synthetic_reports, profile.query_repeats, corpus_warehouse))
+    return sections
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=bool(os.environ.get("XXGK_BENCH_QUICK")),
+        help="small inputs, one repeat (also XXGK_BENCH_QUICK=1)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus generator seed")
+    parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only these (repeatable)")
+    parser.add_argument("--out", type=Path, help="where to write the results (default bench/RESULTS.md)")
+    args = parser.parse_args(argv)
+    profile = QUICK if args.quick else FULL
+    out = args.out or (BENCH_DIR / "RESULTS.quick.md" if args.quick else RESULTS_FILE)
+    started_at, started = now_utc(), time.perf_counter()
+    facts = machine_facts()
+    sections = run(profile, args.seed, tuple(args.only or BENCHMARKS))
+    command = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    text = results_markdown(facts, sections, command.strip(), started_at, time.perf_counter() - started)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(text)
+    log(f"wrote {shown(out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

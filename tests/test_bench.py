@@ -1,0 +1,83 @@
+"""The benchmark pieces on tiny inputs (no `xxgk run` child: that alone takes a minute), and the RESULTS
+writer's headings. The full benchmarks are `make bench`."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench import common, corpus, parse_pdf, warehouse_100k
+from bench.common import Section, Table, Target, results_markdown
+from pipeline import fuzz
+from pipeline.settings import Settings
+from pipeline.sniff import sniff
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_corpus_is_generated_once_then_cached(tmp_path: Path) -> None:
+    first = corpus.ensure_corpus(4, seed=5, pdf_share=0.0, root=tmp_path)
+    assert not first.from_cache and len(first.paths()) == 4
+    settings = Settings(raw_dir=first.folder, warehouse=tmp_path / "w.duckdb")
+    for entry, path in zip(first.files, first.paths(), strict=True):
+        assert sniff(path, settings).format == entry["format"]
+    again = corpus.ensure_corpus(4, seed=5, pdf_share=0.0, root=tmp_path)
+    assert again.from_cache and again.files == first.files
+    mirror = tmp_path / "mirror"
+    corpus.link_tree(first.folder, mirror)
+    assert sorted(p.name for p in mirror.iterdir()) == sorted(p.name for p in first.paths())
+
+
+def test_child_process_is_measured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(common, "BENCH_DIR", tmp_path)
+    run = common.run_child(["python3", "-c", "x = bytearray(64 * 2**20); print('ok')"])
+    assert run.returncode == 0 and run.stdout.strip() == "ok"
+    assert run.max_rss_mb >= 64 and run.wall_s > 0
+
+
+@pytest.mark.skipif(not parse_pdf.REAL_PDF.exists(), reason="the real PDF fixture is absent")
+def test_parse_benchmark_on_the_real_pdf() -> None:
+    section = parse_pdf.run([], repeats=1)
+    assert section.tables[0].rows[0][0] == parse_pdf.REAL_PDF.name
+    assert {t.name.split(":")[0] for t in section.targets} == {"PDF"}
+    assert all(t.measured > 0 for t in section.targets)
+
+
+def test_queries_run_on_a_tiny_synthetic_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warehouse_100k, "BENCH_DIR", tmp_path)
+    section = warehouse_100k.run(n=50, repeats=1)
+    path = tmp_path / "synthetic-50.duckdb"
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.execute("select count(*) from reports").fetchone() == (50,)
+        assert con.execute("select count(*) from application_cells").fetchone() == (50 * 175,)
+        # the sums hold where no error was planted: H1 and H4 never fail
+        failing = con.execute("select distinct rule_id from dq_results where not passed and rule_id in ('H1', 'H4')")
+        assert failing.fetchall() == []
+    finally:
+        con.close()
+    queries = warehouse_100k.load_queries()
+    assert [q.number for q in queries] == [1, 2, 3, 4, 5]
+    assert len(section.targets) == 5
+    assert all(row[3] > 0 for row in section.tables[1].rows[:3])  # Q1–Q3 return rows
+
+
+def test_results_writer_headings() -> None:
+    sections = [
+        Section("PDF parse time", "how", [Table(["a", "b"], [["x", 1.5]])], [Target("PDF: ours / floor", 3.0, "≤", 5)]),
+        Section("Nightly", "how", targets=[Target("nightly", 12.0, "≤", 10, " s")], notes=["a note"]),
+        Section("Skipped one", "how", skipped="no LibreOffice"),
+    ]
+    text = results_markdown({"CPU": "test"}, sections, "python -m bench.run --quick", common.now_utc(), 1.0)
+    lines = text.splitlines()
+    for heading in (*common.HEADINGS, "## 1. PDF parse time", "## 2. Nightly", "## 3. Skipped one"):
+        assert heading in lines
+    assert "1 of 2 targets met." in text
+    assert "| nightly | 12.0 s | ≤ 10 s | **missed** |" in text
+    assert "Skipped: no LibreOffice" in text
+
+
+def test_new_reports_do_not_reuse_corpus_seeds() -> None:
+    chosen = corpus.choose_formats(5, 3, 0.0, start=4)
+    assert [s for s, _ in chosen] == [9, 10, 11]
+    assert {f for _, f in chosen} <= set(fuzz.DEFAULT_FORMATS)
