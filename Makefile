@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps run test fixtures fuzz-long lint dev clean
+.PHONY: setup system-deps run test fixtures fuzz-long bench lint dev clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ fixtures: $(STAMP) system-deps
 # back cell by cell; writes fuzz/RESULTS.md. The CI profile is tests/test_fuzz.py.
 fuzz-long: $(STAMP) system-deps
 	$(BIN)/python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md
+
+# Benchmarks (issue 8): PDF parse against pypdfium2 and pdfplumber, 1,000 generated reports end to end,
+# the nightly run, queries on a synthetic 100k-report warehouse; writes bench/RESULTS.md (bench/README.md).
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 dev: $(STAMP)
 	mkdir -p .dagster_home
