@@ -160,6 +160,8 @@ def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
                     start += glued.end(1)
                     depth = 0
                 piece = read_value(text[start:end])
+                if piece is not None and piece.semantic == BLANK:  # only invisible characters: nothing there
+                    continue
                 if depth == 0 and piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
                     if label_parts:
                         tokens.append(_label_token(text, label_parts, cell.lineage, i))
@@ -343,6 +345,9 @@ def label_score(key: str, alias: str, allow_typos: bool = True) -> tuple[int, in
         for width in (len(a) - 1, len(a), len(a) + 1):
             if len(key) >= width and _distance(key[-width:], a) <= 1:
                 return (TYPO, len(a))
+        for k in range(len(a) - 1, shortest - 1, -1):  # cut short and misread: one substituted character
+            if len(key) >= k and sum(x != y for x, y in zip(key[-k:], a[:k], strict=True)) <= 1:
+                return (TYPO, k)
     return None
 
 

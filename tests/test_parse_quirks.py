@@ -217,3 +217,40 @@ def test_first_value_glued_to_its_label_whatever_it_looks_like() -> None:
     # the bracket a spaced-out label opened closes just before the glued value (seed 1)
     report = parse(report_text({"3.2": "1 0 0 0 0 0 1"}).replace("不计其他情形） 1", "不 计 其 他 情 形）1"))
     assert cell(report, "applications", "3.2", "natural_person").value == 1
+
+
+def test_invisible_space_after_a_cell_note_does_not_split_the_row() -> None:
+    """'1（其中修订 0 件）\u200b': what follows the note is nothing, not an empty label between two
+    values (found by fuzzing: seed 330 as text)."""
+    text = report_text().replace("行政规范性文件 3 1 20", "行政规范性文件 3（其中修订 1 件）\u200b 1\u200b 20")
+    report = parse(text)
+    assert [cell(report, "proactive", "normative_documents", c).value for c in ("issued", "repealed", "in_force")] == [
+        3,
+        1,
+        20,
+    ]
+
+
+def test_utf16_without_bom_and_almost_no_ascii_is_decoded() -> None:
+    """A BOM-less UTF-16 dump with full-width digits has too few NUL bytes for the NUL-pattern check;
+    its code units are still plainly CJK text (found by fuzzing: seed 538 as text)."""
+    from pipeline.read.text import decode_text
+
+    overview = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，推进政务公开。" * 60  # a long first paragraph
+    text = report_text().replace("本年度共收到申请 0 件。", overview)
+    text = text.translate(str.maketrans("0123456789 ", "０１２３４５６７８９\u3000")).replace("\u3000", "\u200b\u3000")
+    for encoding in ("utf-16-le", "utf-16-be"):
+        assert decode_text(text.encode(encoding)) == text
+    assert decode_text(text.encode("gb18030")) == text  # GB18030 is not taken for UTF-16
+    report = parse_document(read_document(text.encode("utf-16-le"), "text"))
+    assert cell(report, "proactive", "administrative_licensing", "decisions").value == 120
+
+
+def test_label_cut_at_a_page_break_and_misread() -> None:
+    """A label cut short by a page break whose kept part also has a look-alike typo (申清人 for 申请人)
+    still matches its row, by one substitution in the cut label (found by fuzzing: seed 546)."""
+    label = TEMPLATES["2021"].application_rows[20].label  # 三(六)1
+    head = label[: len(label) * 7 // 10].replace("请", "清", 1)
+    text = report_text({"3.6.1": "2 0 0 0 0 0 2"}).replace(f"{label} 2 0", f"{head} 2 0")
+    report = parse(text)
+    assert cell(report, "applications", "3.6.1", "total").value == 2

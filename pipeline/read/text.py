@@ -47,6 +47,38 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return best[1] if best else None
 
 
+# What a Chinese report is written in besides ASCII: Latin-1 (no-break space, pinyin tones), general
+# punctuation (curly quotes, dashes, zero-width spaces), radicals, CJK punctuation, CJK ideographs and
+# extension A, full-width forms.
+_PLAIN_RANGES = (
+    ("\u00a0", "\u024f"),
+    ("\u2000", "\u206f"),
+    ("\u2e80", "\u2fdf"),
+    ("\u3000", "\u303f"),
+    ("\u3400", "\u4dbf"),
+    ("\u4e00", "\u9fff"),
+    ("\uff00", "\uffef"),
+)
+
+
+def _plainly_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16 with too few NUL bytes for the pattern check (almost no ASCII: full-width digits
+    and spaces). Read the right way, nearly every code unit is a CJK character, CJK or full-width
+    punctuation or ASCII; GBK or UTF-8 bytes paired up land in Hangul, Yi, private use or surrogates."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:2000]
+        plain = sum(ch.isascii() or any(lo <= ch <= hi for lo, hi in _PLAIN_RANGES) for ch in sample)
+        if sample and plain >= 0.95 * len(sample):
+            return text
+    return None
+
+
 def decode_text(data: bytes) -> str:
     """Decode a text report: BOMs, BOM-less UTF-16, UTF-8, then GB18030 (a superset of GBK/GB2312)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -59,7 +91,8 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("gb18030")
+        pass
+    return _plainly_utf16(data) or data.decode("gb18030")
 
 
 def text_lines(text: str, page: int | None = None, offset: int = 0) -> list[Line]:
