@@ -1,7 +1,7 @@
 -- Five typical analytic queries on the warehouse: what the users of these reports compute (spec §6,
 -- "Metrics computed by these users"), on the public views. Each query starts with a `-- Qn. title`
 -- line and ends with a semicolon; bench/warehouse_100k.py times them on a synthetic 100k-report
--- warehouse. Run one with `xxgk sql "$(sed -n '/-- Q1\./,/;/p' bench/queries.sql)"`.
+-- warehouse. Run one with `xxgk sql "$(sed -n '/-- Q1\./,/;$/p' bench/queries.sql)"`.
 --
 -- Rates are pooled, never averaged: Σ numerator / Σ denominator over the reports of a group, so a
 -- report with 5,000 requests weighs a thousand times one with 5. The denominator D = 三(七) (requests
