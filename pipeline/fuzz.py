@@ -236,6 +236,7 @@ _MARKS = ("/", "/", "—", "-", "——", "／", "－", "\\")  # printed for a b
 
 
 def random_style(rng: random.Random, blank_marks: Sequence[str]) -> render.CellStyle:
+    """How the values print; `blank_marks` are what a blank may print as (a text dump needs a mark)."""
     return render.CellStyle(
         blank=rng.choice(blank_marks),
         thousands=rng.random() < 0.2,
@@ -250,6 +251,7 @@ def random_style(rng: random.Random, blank_marks: Sequence[str]) -> render.CellS
 def random_text_options(
     rng: random.Random, numbers: Numbers, layouts: Sequence[str] = render.TEXT_LAYOUTS
 ) -> render.TextOptions:
+    """A text dump's layout and quirks; some depend on the report (a missing column needs no values)."""
     layout = rng.choice(layouts)
     # A table without its 其他 column only when the report has no value there (seed 003)
     lacks_other = all(cells["other"] is None for cells in numbers["applications"].values())

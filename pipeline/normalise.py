@@ -146,12 +146,21 @@ def is_traditional(text: str, threshold: float = 0.02) -> bool:
     return sum(ch in changed for ch in chars) > threshold * len(chars)
 
 
+# Template words that tw2sp's Taiwan-phrase table rewrites into other mainland words (查詢 → 查找,
+# 文件 → 文档): in a report they are the template's own vocabulary, converted character by character.
+_KEEP_PHRASES = {"查詢": "查询", "文件": "文件"}
+_KEEP_SPLIT = re.compile("(" + "|".join(_KEEP_PHRASES) + ")")
+
+
 def to_simplified(text: str) -> str:
     """Traditional to simplified with mainland vocabulary: Big5 gateways and Taiwan-phrase mirrors
     write 資訊 for 信息 and 檔案 for 文件 (spec §5.5), which plain t2s does not undo."""
     # tw2sp first (it maps Taiwan phrases while they are still traditional), then hk2s for the Hong
     # Kong variant forms tw2sp leaves alone (衞 → 卫).
-    return _converter("hk2s").convert(_converter("tw2sp").convert(text))
+    return "".join(
+        _KEEP_PHRASES.get(part) or _converter("hk2s").convert(_converter("tw2sp").convert(part))
+        for part in _KEEP_SPLIT.split(text)
+    )
 
 
 def normalise_text(text: str) -> str:

@@ -52,8 +52,8 @@ def test_cases_are_reproducible_from_their_seed() -> None:
 
 
 def test_the_ci_cases_exercise_every_quirk() -> None:
-    """The fuzzer cannot silently stop exercising a quirk: every option of the text renderer and of
-    the cell style, every layout and encoding, is drawn somewhere in the CI cases."""
+    """The fuzzer cannot silently stop exercising a quirk: every option of the text renderer, the
+    HTML layout and the cell style, every text layout and encoding, is drawn somewhere in the CI cases."""
     seen: Counter[str] = Counter()
     for seed in CI_CASES:
         numbers = fuzz.generate(seed)
@@ -67,7 +67,7 @@ def test_the_ci_cases_exercise_every_quirk() -> None:
                     if value != getattr(default, f.name) and not dataclasses.is_dataclass(value):
                         seen[f.name] += 1
                         seen[f"{f.name}={value!r}"] += 1
-    for options in (render.TextOptions(), render.CellStyle()):
+    for options in (render.TextOptions(), render.CellStyle(), render.HtmlLayout()):
         for f in dataclasses.fields(options):
             if not dataclasses.is_dataclass(getattr(options, f.name)):
                 assert seen[f.name] > 0, f"option {type(options).__name__}.{f.name} never drawn"

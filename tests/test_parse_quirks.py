@@ -254,3 +254,19 @@ def test_label_cut_at_a_page_break_and_misread() -> None:
     text = report_text({"3.6.1": "2 0 0 0 0 0 2"}).replace(f"{label} 2 0", f"{head} 2 0")
     report = parse(text)
     assert cell(report, "applications", "3.6.1", "total").value == 2
+
+
+def test_traditional_conversion_keeps_the_template_vocabulary() -> None:
+    """tw2sp's Taiwan-phrase table rewrites two of the template's own words (查詢 → 查找, 文件 → 文档);
+    a typo in the same label then left 三(三)8 unmatched (found by fuzzing: seed 942, s2tw text)."""
+    import opencc
+
+    from pipeline.normalise import to_simplified
+
+    for config in ("s2t", "s2tw", "s2twp", "s2hk"):
+        for label in ("属于行政查询事项", "行政规范性文件", "规范性文件"):
+            assert to_simplified(opencc.OpenCC(config).convert(label)) == label, (config, label)
+    assert to_simplified("行政規範性檔案 資訊公開") == "行政规范性文件 信息公开"  # Taiwan words still mapped
+    text = report_text({"3.3.8": "4 0 0 0 0 0 4"}).replace("属于行政查询事项", "属于行故查询事项")
+    report = parse(opencc.OpenCC("s2tw").convert(text))
+    assert cell(report, "applications", "3.3.8", "total").value == 4
