@@ -94,6 +94,23 @@ def breakdown(runs: dict[str, ChildRun]) -> Table:
     return Table(["step (s)", *runs], rows, "Where `xxgk run` spends its time (Dagster step durations from `-v`)")
 
 
+def _docs_growth(runs: list[ChildRun], validations: Path) -> str:
+    """The data_docs step over the successive runs on one warehouse, and the GX results behind it."""
+    series = [step_seconds(run.stderr).get("data_docs", float("nan")) for run in runs]
+    stored = len(list(validations.rglob("*.json"))) if validations.is_dir() else 0
+    trend = (
+        "grows with every run (and so every night): the final `build_data_docs` renders the site from every "
+        "stored result, old ones included"
+        if series[-1] > 1.2 * series[0]
+        else "stays roughly flat"
+    )
+    return (
+        f"The data_docs step over the {len(runs)} successive runs on this warehouse: "
+        f"{', '.join(f'{x:.1f}' for x in series)} s. GX keeps every run's validation results ({stored} stored "
+        f"after {len(runs)} runs) and the step {trend}."
+    )
+
+
 def _noop_gap(steps: dict[str, float], wall: float, decision: float) -> str:
     """Why `xxgk run` with nothing new misses its target, in the measured figures."""
     parsed = sum(v for k, v in steps.items() if k.startswith("parsed_reports"))
@@ -255,6 +272,7 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
         Target("nightly: `xxgk run` with nothing new", noop_median, "≤", NOOP_TARGET_S, " s"),
         Target("nightly: schedule decision with nothing new", idle[-1][0], "≤", NOOP_TARGET_S, " s"),
     ]
+    nightly.notes.append(_docs_growth([full, *noops, after_new], workdir / "gx" / "uncommitted" / "validations"))
     if not nightly.targets[0].met:
         nightly.notes.append(_noop_gap(step_seconds(mid.stderr), mid.wall_s, idle[-1][0]))
     if not e2e.targets[0].met:
