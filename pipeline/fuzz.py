@@ -342,9 +342,12 @@ def render_case(numbers: Numbers, seed: int, fmt: str) -> Rendering:
         quirks = f"encoding={encoding} declared={declared} {describe(style)} {describe(layout)}"
         return Rendering(fmt, page, quirks, (style, layout))
     if fmt == "pdf" and rng.random() < 0.3:  # a text dump printed to PDF: no ruling lines, the text layer only
-        options = dataclasses.replace(
-            random_text_options(rng, numbers, ("space", "tab")), encoding="utf-8", newline="\n"
-        )
+        options = random_text_options(rng, numbers, ("space", "tab"))
+        # Printed, a long row wraps at the margin, and full-width digits (CJK for line breaking) may wrap
+        # inside a number: "１" ending one line and "８" starting the next is two values to any reader
+        # of a text layer without cells. ASCII digits never break, so printed dumps keep them.
+        style = dataclasses.replace(options.style, fullwidth=False)
+        options = dataclasses.replace(options, style=style, fullwidth_digits=False, encoding="utf-8", newline="\n")
         pdf = render.convert_to_pdf(render.render_text(numbers, options), ".txt")
         return Rendering(fmt, pdf, f"from text {describe(options)}", (options, options.style))
     if fmt in ("docx", "pdf"):

@@ -205,17 +205,18 @@ class Value:
 
 
 # A note printed inside a cell after its number has spaces of its own: "22（其中修订 16 件）" (Appendix B).
-_SPACED_NOTE = re.compile(r"^(?P<number>\S+?)(?P<note>\([^()]*\))$")
+_SPACED_NOTE = re.compile(rf"^(?P<number>\S+?)\s*(?P<unit>{UNIT_PATTERN})?\s*(?P<note>\([^()]*\))?$")
 
 
 def read_value(raw: str) -> Value | None:
     """Read one cell or token as a value; None when it is not a value (a label or other text)."""
     text = normalise_text(raw).strip()
     if re.search(r"\s", text):  # several tokens (the caller splits them), unless the spaces are inside a note
+        # ... or between the number and its unit: Word and LibreOffice space digits from CJK ("3 件")
         spaced = _SPACED_NOTE.match(text)
-        if spaced is None:
+        if spaced is None or not (spaced["unit"] or spaced["note"]):
             return None
-        number = read_value(spaced["number"])
+        number = read_value(spaced["number"] + (spaced["unit"] or ""))
         if number is None or number.semantic not in (NUMBER, ZERO) or number.note is not None:
             return None
         return Value(number.semantic, number.value, raw, spaced["note"], number.decimals)

@@ -122,14 +122,16 @@ class Token:
 
 _DIGITS = r"[0-9０-９][0-9０-９,.，．]*"  # before NFKC: full-width digits and separators too
 _NOTE = r"[(（][^()（）\n]*[)）]"
-# A piece is a run of non-space text, or one ending in a number with the note printed after it in the same
-# cell, whose own spaces do not split it: "22（其中修订 16 件）" (Appendix B).
-_PIECE = re.compile(rf"\S*?{_DIGITS}(?:{UNIT_PATTERN})?{_NOTE}|\S+")
+_UNIT = rf"(?:{UNIT_PATTERN})(?=[\s(（{INVISIBLE_CHARS}]|$)"  # a unit ends where its word does: not 件 of 件数
+# A piece is a run of non-space text, or one ending in a number with the unit and note printed after it in
+# the same cell, whose own spaces do not split it: "22（其中修订 16 件）" (Appendix B), and "3 件" where
+# Word or LibreOffice spaced the digits from the CJK unit.
+_PIECE = re.compile(rf"\S*?{_DIGITS}\s?{_UNIT}(?:\s?{_NOTE})?|\S*?{_DIGITS}(?:{UNIT_PATTERN})?\s?{_NOTE}|\S+")
 # A value glued to the label before it, when a text layer lost the space ("行政许可229506", "稳定”0",
 # "规章/"): the label ends in a CJK character or closing punctuation, the rest reads as one value.
 _GLUED_VALUE = re.compile(
     rf"^(.*[\u4e00-\u9fff\u2e80-\u2fdf）)”’」』》】〕])"
-    rf"(?:[+-]?{_DIGITS}(?:{UNIT_PATTERN})?(?:{_NOTE})?|[/／\\\-－—–―]{{1,3}})[{INVISIBLE_CHARS}]*$"
+    rf"(?:[+-]?{_DIGITS}(?:\s?{_UNIT})?(?:\s?{_NOTE})?|[/／\\\-－—–―]{{1,3}})[{INVISIBLE_CHARS}]*$"
 )
 
 

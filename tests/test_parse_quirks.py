@@ -270,3 +270,43 @@ def test_traditional_conversion_keeps_the_template_vocabulary() -> None:
     text = report_text({"3.3.8": "4 0 0 0 0 0 4"}).replace("属于行政查询事项", "属于行故查询事项")
     report = parse(opencc.OpenCC("s2tw").convert(text))
     assert cell(report, "applications", "3.3.8", "total").value == 4
+
+
+def test_unit_printed_apart_from_its_number() -> None:
+    """Word and LibreOffice add space between Western digits and CJK text, so a PDF text layer reads
+    "3 件" and "26 件（其中修订 13 件）": the unit and note still belong to the number before them, in
+    a text line and in a grid cell (found by fuzzing: seeds 102 and 155 as PDF)."""
+    v = read_value("26 件（其中修订 13 件）")
+    assert (v.value, v.note) == (26, "(其中修订 13 件)")
+    assert read_value("3 4") is None  # two numbers stay two tokens
+    text = report_text().replace("行政规范性文件 3 1 20", "行政规范性文件 3 件\u3000 1 件 20 件（含自然失效 9 件）")
+    text = text.replace("行政许可 120", "行政许可 120 件").replace("行政处罚 8", "行政处罚8件\u200b")
+    report = parse(text)
+    assert [cell(report, "proactive", "normative_documents", c).value for c in ("issued", "repealed", "in_force")] == [
+        3,
+        1,
+        20,
+    ]
+    assert cell(report, "proactive", "administrative_licensing", "decisions").value == 120
+    assert cell(report, "proactive", "administrative_punishment", "decisions").value == 8
+
+
+def test_full_width_digits_wrapped_in_a_narrow_pdf_cell() -> None:
+    """Full-width digits in a narrow cell wrap and are spread by justification ("３ ０\\n９７" with a
+    fixed 3-pt word gap): one number, not two (found by fuzzing: seed 127 as PDF)."""
+    import copy
+
+    import pytest
+
+    from tests.conftest import require_shared
+
+    if render.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    numbers = copy.deepcopy(expected(SEEDS[0]))
+    for row in ("1", "3.3.5", "3.7"):
+        numbers["applications"][row].update(natural_person=3097, legal_service_org=1167, total=4264)
+    template = require_shared("fixtures", "real", "政务公开年报模版.docx")
+    docx = render.render_docx(numbers, template, render.CellStyle(fullwidth=True))
+    report = parse_document(read_document(render.convert_to_pdf(docx, ".docx"), "pdf"))
+    got = {(c.table, c.row_key, c.col_key): c.value for c in report.cells}
+    assert got == expected_cells(numbers)
