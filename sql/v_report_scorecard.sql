@@ -2,14 +2,19 @@
 -- score = 100 × (hard scopes passed / hard scopes assessed) × (share of template cells filled);
 -- dismissed findings do not count as failures, not-assessable scopes count in neither direction.
 create or replace view v_report_scorecard as
-with reviewed as (
-    select
-        d.*,
-        (
-            select max(v.verdict) from reviews as v
-            where v.source_file = d.source_file and v.rule_id = d.rule_id and (v.scope is null or v.scope = d.scope)
-        ) as review
+with matched_reviews as (
+    -- a verdict applies to its scope, or to every scope of the rule when it names none
+    select d.source_file, d.rule_id, d.scope, max(v.verdict) as review
     from dq_results as d
+    join reviews as v
+        on v.source_file = d.source_file and v.rule_id = d.rule_id and (v.scope is null or v.scope = d.scope)
+    group by d.source_file, d.rule_id, d.scope
+),
+reviewed as (
+    select d.*, m.review
+    from dq_results as d
+    left join matched_reviews as m
+        on m.source_file = d.source_file and m.rule_id = d.rule_id and m.scope is not distinct from d.scope
 ),
 counts as (
     select

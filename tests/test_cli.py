@@ -140,3 +140,11 @@ def test_ingest_copies_under_a_safe_name_and_never_overwrites(tmp_path: Path) ->
     clash = xxgk("ingest", str(other), "--raw-dir", str(raw), "--warehouse", str(warehouse))
     assert clash.returncode == 2 and "exists with different content" in clash.stderr
     assert (raw / "hidden_name.txt").read_bytes() == source.read_bytes()
+
+
+def test_a_second_run_with_nothing_new_is_a_no_op(built: tuple[Path, Path]) -> None:
+    raw, warehouse = built
+    done = xxgk("run", "--raw-dir", str(raw), "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("nothing new: every file is parsed by this parser version and loaded")
+    assert "reports read: 5 (0 partial), quarantined: 1" in done.stdout
