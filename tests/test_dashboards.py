@@ -71,6 +71,7 @@ def webserver(dagster_home: tuple[Path, Settings]) -> Iterator[str]:
         [str(PROJECT_ROOT / ".venv" / "bin" / "dagster-webserver"), "-m", "assets.definitions",
          "-h", "127.0.0.1", "-p", str(port)],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: the webserver starts a gRPC code server child
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -91,8 +92,8 @@ def webserver(dagster_home: tuple[Path, Settings]) -> Iterator[str]:
         assert json.load(urllib.request.urlopen(request, timeout=10))["data"]["setNuxSeen"] is True
         yield base
     finally:
-        # Background processes here ignore SIGTERM: kill by PID.
-        os.kill(server.pid, signal.SIGKILL)
+        # Background processes here ignore SIGTERM: kill the whole group (webserver and code server).
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
 
 

@@ -69,7 +69,11 @@ def cluster(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     }
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": PROJECT_ROOT, "env": env}
+    # Each in its own process group: a worker is a nanny plus the worker process it starts.
+    quiet = {
+        "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": PROJECT_ROOT, "env": env,
+        "start_new_session": True,
+    }  # fmt: skip
     processes = [
         subprocess.Popen(
             [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"], **quiet
@@ -96,7 +100,7 @@ def cluster(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         yield address, env
     finally:
         for process in processes:  # background processes here ignore SIGTERM
-            os.kill(process.pid, signal.SIGKILL)
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
 
 
