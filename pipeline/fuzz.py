@@ -1,10 +1,11 @@
 """Round-trip fuzzing: random valid reports, rendered with real-world quirks, parsed back cell by cell.
 
 `generate(seed)` makes a report in the expected-JSON shape whose numbers satisfy every hard rule of
-spec §4 (H1–H6, D1–D4), with blanks only where the spec allows them. `roundtrip(seed, fmt)` renders
-it as text, HTML, DOCX or PDF with quirks drawn from spec §5 and Appendix B (`pipeline.render`), reads
-it back through the pipeline's own path (`sniff` + `ingest.process`) and compares every cell, value
-and blank-versus-zero alike. Everything is derived from the seed, so a failure is reproduced with
+spec §4 (H1–H6, D1–D4), with blanks only where the spec allows them. `run_case(seed)` renders it as
+text, HTML, DOCX and (sampled) PDF with quirks drawn from spec §5 and Appendix B (`render_case`, over
+`pipeline.render`), reads each rendering back through the pipeline's own path (`check_rendering`:
+`sniff` + `ingest.process`) and compares every cell, value and blank-versus-zero alike (`compare`).
+Everything is derived from the seed, so a failure is reproduced with
 `python -m pipeline.fuzz --seed N --format F --dump DIR`.
 
     python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md    # the long profile (make fuzz-long)
@@ -72,6 +73,8 @@ def _count(rng: random.Random, scale: int) -> int:
 
 
 def _proactive(rng: random.Random, template: str) -> dict[str, dict[str, float | None]]:
+    """Section 二: counts >= 0 (D1), the fee in 万元 with at most 4 decimals (D2), 2019 signed changes
+    that never take an item count below zero (D3, H6)."""
     out: dict[str, dict[str, float | None]] = {}
     for item in TEMPLATES[template].proactive:
         cols = item.columns
@@ -130,6 +133,7 @@ def _applications(rng: random.Random, template: str) -> dict[str, dict[str, floa
 
 
 def _review(rng: random.Random) -> dict[str, dict[str, float | None]]:
+    """Section 四: each block's 总计 is the sum of its four results (H4)."""
     out: dict[str, dict[str, float | None]] = {}
     for block in REVIEW_BLOCKS:
         scale = rng.choice((0, 0, 3, 20))
@@ -492,6 +496,7 @@ class Summary:
     workers: int
     seconds: float
     results: list[CaseResult] = field(default_factory=list)
+    commit: str = "unknown"  # the code that ran: HEAD when the run started, "+ local changes" if dirty
 
     @property
     def failures(self) -> list[Failure]:
@@ -514,7 +519,7 @@ def run(
     """Run cases `seeds`, in `workers` processes (spawned: the parent may hold threads)."""
     started = time.perf_counter()
     tasks = [(seed, tuple(formats), pdf_fraction) for seed in seeds]
-    summary = Summary(seeds, workers, 0.0)
+    summary = Summary(seeds, workers, 0.0, commit=_git_commit())
     results: Iterable[CaseResult]
     if workers <= 1:
         results = map(_run_case_task, tasks)
@@ -542,15 +547,18 @@ def _collect(results: Iterable[CaseResult], total: int, progress: bool) -> list[
 
 
 def _git_commit() -> str:
+    """HEAD, and whether the code under test (pipeline/) has uncommitted changes."""
     import subprocess
 
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10).stdout
+
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10
-        )
+        head = git("rev-parse", "--short", "HEAD").strip()
+        dirty = git("status", "--porcelain", "--", "pipeline").strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-    return out.stdout.strip() or "unknown"
+    return (head or "unknown") + (" + local changes in pipeline/" if dirty else "")
 
 
 def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
@@ -574,7 +582,7 @@ def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
         f"| date | {datetime.now(UTC):%Y-%m-%d %H:%M} UTC |",
         f"| machine | {platform.node()}, {platform.platform()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()} |",
-        f"| commit | {_git_commit()} |",
+        f"| commit | {summary.commit} |",
         f"| cases | {len(summary.results)} (seeds {seeds.start}–{seeds.stop - 1}) |",
         f"| templates | {', '.join(f'{t}: {n}' for t, n in sorted(templates.items()))} |",
         f"| workers | {summary.workers} |",
