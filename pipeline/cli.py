@@ -77,26 +77,14 @@ def run(settings: Settings, verbose: bool = False, dask: str | None = None, forc
 
 
 def nothing_new(settings: Settings) -> bool:
-    """The nightly schedule's test, without Dagster: every file's content has a bundle of this parser
-    version, the warehouse lists exactly these files, and every report has its rule verdicts."""
+    """The nightly schedule's test, without a Dagster instance: every file's content has a bundle of
+    this parser version, the warehouse reflects the folder (`assets.automation.warehouse_lag`) and
+    the Data Docs site that `xxgk docs` points to exists."""
     from assets.automation import warehouse_lag
 
     sources = store.scan(settings)
-    if any(not store.has_bundle(settings, s.sha256) for s in sources) or warehouse_lag(settings, sources):
-        return False
-    from pipeline.reviews import load_reviews
-
-    reviews = sorted(load_reviews(settings.reviews_file).rows(), key=repr)
-    con = warehouse.connect(settings.warehouse, read_only=True)
-    try:
-        row = con.execute(
-            "select count(*) from reports r where status <> 'retired'"
-            " and not exists (select 1 from dq_results d where d.source_file = r.source_file)"
-        ).fetchone()
-        loaded = con.execute("select source_file, rule_id, scope, verdict, note from reviews").fetchall()
-    finally:
-        con.close()
-    return bool(row) and row[0] == 0 and reviews == sorted(loaded, key=repr) and settings.data_docs_index.exists()
+    parsed = all(store.has_bundle(settings, s.sha256) for s in sources)
+    return parsed and settings.data_docs_index.exists() and warehouse_lag(settings, sources) is None
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")

@@ -170,6 +170,17 @@ def normalise_text(text: str) -> str:
     return _PINYIN_GLOSS.sub("", text)
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, substitute one character): label typos, OCR misreads."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def label_key(text: str) -> str:
     """The form labels are matched on: normalised, lower-cased, no whitespace and no punctuation."""
     return _NON_KEY.sub("", normalise_text(text).lower())

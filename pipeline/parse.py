@@ -40,6 +40,7 @@ from pipeline.normalise import (
     UNREADABLE,
     ZERO,
     Value,
+    edit_distance,
     is_traditional,
     label_key,
     normalise_text,
@@ -309,16 +310,6 @@ def read_title(doc: Document, sections: dict[int, Section]) -> tuple[str | None,
 # Label matching
 
 
-def _distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 EXACT = 3
 
 
@@ -345,7 +336,7 @@ def label_score(key: str, alias: str, allow_typos: bool = True) -> tuple[int, in
             return (TRUNCATED, k)
     if allow_typos and len(a) >= 5:
         for width in (len(a) - 1, len(a), len(a) + 1):
-            if len(key) >= width and _distance(key[-width:], a) <= 1:
+            if len(key) >= width and edit_distance(key[-width:], a) <= 1:
                 return (TYPO, len(a))
         for k in range(len(a) - 1, shortest - 1, -1):  # cut short and misread: one substituted character
             if len(key) >= k and sum(x != y for x, y in zip(key[-k:], a[:k], strict=True)) <= 1:
