@@ -5,7 +5,9 @@
 - ours: `pipeline.read.read_document(bytes, "pdf", settings)` + `pipeline.parse.parse_document`.
 
 Each file is measured `repeats` times, the three methods interleaved (rotating their order) so that load
-from other work on the machine falls on all of them alike; figures are medians. One warm-up call of each
+from other work on the machine falls on all of them alike, with a garbage collection before each timed
+call (pdfplumber leaves tens of thousands of objects whose collection would otherwise land on whichever
+method runs next); figures are medians. One warm-up call of each
 method comes first (imports, jieba's dictionary), reported apart as the cold first call.
 
 Files: the real report ../shared/fixtures/real/szfgs2024.pdf (skipped with a note if absent) and a few
@@ -15,12 +17,14 @@ PDFs of the benchmark corpus (rendered from generated reports by LibreOffice, wh
 """
 
 import argparse
+import gc
 import io
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pdfplumber
 import pypdfium2
@@ -31,6 +35,7 @@ from pipeline.read import pdf as pdf_reader
 from pipeline.read import read_document
 from pipeline.settings import PROJECT_ROOT, Settings
 
+T = TypeVar("T")
 REAL_PDF = PROJECT_ROOT.parent / "shared" / "fixtures" / "real" / "szfgs2024.pdf"
 FLOOR_TARGET = 5.0  # ours ≤ 5 × floor
 NAIVE_TARGET = 0.3  # ours ≤ 0.3 × naive
@@ -75,7 +80,7 @@ class FileResult:
     name: str
     kind: str
     pages: int
-    table_pages: int  # pages pdfplumber parses in our reader
+    table_pages: int  # pages whose ruled tables our reader reads (paths, glyphs, table finder)
     floor_s: list[float] = field(default_factory=list)
     naive_s: list[float] = field(default_factory=list)
     read_s: list[float] = field(default_factory=list)
@@ -98,8 +103,18 @@ def pdf_files(corpus_pdfs: list[tuple[Path, str]], limit: int = 3) -> list[tuple
 
 
 def _table_pages(data: bytes, settings: Settings) -> int:
-    _, ruled = pdf_reader._page_texts(data, settings)
-    return min(sum(ruled), settings.max_table_pages)
+    """Pages whose text names the statistics tables: those our reader reads tables on."""
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        pages = 0
+        for page in pdf:
+            textpage = page.get_textpage()
+            pages += pdf_reader._is_table_page(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return min(pages, settings.max_table_pages)
+    finally:
+        pdf.close()
 
 
 def measure(files: list[tuple[Path, str]], repeats: int) -> tuple[list[FileResult], dict[str, float]]:
@@ -127,6 +142,7 @@ def measure(files: list[tuple[Path, str]], repeats: int) -> tuple[list[FileResul
         for r in range(repeats):
             order = ("floor", "naive", "ours")[r % 3 :] + ("floor", "naive", "ours")[: r % 3]
             for method in order:
+                gc.collect()  # each method's garbage is collected before the next is timed, not during it
                 started = time.perf_counter()
                 if method == "floor":
                     floor(data)
@@ -147,73 +163,51 @@ def measure(files: list[tuple[Path, str]], repeats: int) -> tuple[list[FileResul
 
 
 def profile_stages(data: bytes, repeats: int = 3) -> list[tuple[str, float]]:
-    """Where our read of one PDF spends its time (medians): the pypdfium2 pass, opening the file in
-    pdfplumber, pdfminer's parse of the table pages' content streams, table finding and extraction,
-    then the parser."""
+    """Where our read of one PDF spends its time (medians over `repeats`), stage by stage as
+    `pipeline.read.pdf.read_pdf` runs them, then the parser."""
     settings = Settings()
     stages: dict[str, list[float]] = {}
+    clock: dict[str, float] = {}
 
-    def add(name: str, seconds: float) -> None:
-        stages.setdefault(name, []).append(seconds)
-
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        texts, ruled = pdf_reader._page_texts(data, settings)
-        t1 = time.perf_counter()
-        add("pypdfium2: text of every page, which pages hold ruled tables", t1 - t0)
-        with pdfplumber.open(io.BytesIO(data)) as plumber:
-            t2 = time.perf_counter()
-            add("pdfplumber.open", t2 - t1)
-            layout = tables = 0.0
-            for i, is_table in enumerate(ruled):
-                if not is_table:
-                    continue
-                page = plumber.pages[i]
-                t3 = time.perf_counter()
-                _ = page.objects  # pdfminer: the page's content stream into chars, lines and rects
-                t4 = time.perf_counter()
-                pdf_reader._plumber_lines(page, i + 1)
-                layout += t4 - t3
-                tables += time.perf_counter() - t4
-            add(f"pdfminer: content streams of the {sum(ruled)} table pages", layout)
-            add("pdfplumber: find_tables, extract, text lines around the tables", tables)
-        document = read_document(data, "pdf", settings)
-        t5 = time.perf_counter()
-        parse_document(document)
-        add("parse_document (sections, labels, cells)", time.perf_counter() - t5)
-        del texts
-    return [(name, median(values)) for name, values in stages.items()]
-
-
-def pdfium_objects_cost(data: bytes, repeats: int = 3) -> float:
-    """What a pypdfium2-only table reader would pay for its raw material on the table pages: every
-    character with its box and every path object with its bounds (median seconds per file)."""
-    settings = Settings()
-    _, ruled = pdf_reader._page_texts(data, settings)
-    times = []
-    for _ in range(repeats):
+    def timed(name: str, fn: Callable[..., T], *args: object) -> T:
         started = time.perf_counter()
-        pdf = pypdfium2.PdfDocument(data)
-        for i, is_table in enumerate(ruled):
-            if not is_table:
-                continue
-            page = pdf[i]
-            textpage = page.get_textpage()
-            boxes = [textpage.get_charbox(c, loose=True) for c in range(textpage.count_chars())]
-            paths = [obj.get_bounds() for obj in page.get_objects([pypdfium2.raw.FPDF_PAGEOBJ_PATH])]
-            del boxes, paths
+        value = fn(*args)
+        clock[name] = clock.get(name, 0.0) + time.perf_counter() - started
+        return value
+
+    for _ in range(repeats):
+        gc.collect()
+        clock.clear()
+        pdf = timed("pypdfium2: open the file", pypdfium2.PdfDocument, data)
+        for index in range(len(pdf)):
+            number = index + 1
+            page = timed("pypdfium2: load every page, its text", pdf.get_page, index)
+            textpage = timed("pypdfium2: load every page, its text", page.get_textpage)
+            text = timed("pypdfium2: load every page, its text", textpage.get_text_range)
+            if pdf_reader._is_table_page(text):
+                edges = timed("table pages: path segments into ruling lines", pdf_reader._ruling_edges, page)
+                tables = timed("table pages: pdfplumber's table finder on them", pdf_reader._statistics_tables, edges)
+                if tables:
+                    glyphs = timed("table pages: glyph boxes", pdf_reader._glyphs, page, textpage)
+                    timed(
+                        "table pages: glyphs into cells and text lines", pdf_reader._grid_lines, tables, glyphs, number
+                    )
             textpage.close()
             page.close()
         pdf.close()
-        times.append(time.perf_counter() - started)
-    return median(times)
+        document = read_document(data, "pdf", settings)
+        timed("parse_document (sections, labels, cells)", parse_document, document)
+        for name, seconds in clock.items():
+            stages.setdefault(name, []).append(seconds)
+    return [(name, median(values)) for name, values in stages.items()]
 
 
 def run(corpus_pdfs: list[tuple[Path, str]], repeats: int = 5) -> Section:
     """Benchmark 1 as a RESULTS section."""
     files = pdf_files(corpus_pdfs)
     method = (
-        f"Each PDF is read {repeats} times by each method, interleaved; medians in milliseconds. *floor*: "
+        f"Each PDF is read {repeats} times by each method, interleaved, with a garbage collection before each "
+        "timed call; medians in milliseconds. *floor*: "
         "pypdfium2 text extraction of every page. *naive*: pdfplumber `extract_text` + `extract_tables` on "
         "every page. *ours*: `read_document(bytes, 'pdf', settings)` + `parse_document` (read + parse). "
         f"Targets: ours ≤ {FLOOR_TARGET:g}× floor and ≤ {NAIVE_TARGET:g}× naive."
@@ -265,41 +259,39 @@ def run(corpus_pdfs: list[tuple[Path, str]], repeats: int = 5) -> Section:
         f"≤ {NAIVE_TARGET:g}× naive",
     ]
     section.tables.append(Table(headers, rows))
-    total = {k: sum(median(getattr(r, k)) for r in results) for k in ("ours_s", "floor_s", "naive_s")}
+    # The issue checks the ratios on the real report; generated PDFs are listed beside it.
+    real = [r for r in results if r.name == REAL_PDF.name]
+    judged = real or results
+    scope = f"real report {REAL_PDF.name}" if real else "all files, sum of medians"
+    total = {k: sum(median(getattr(r, k)) for r in judged) for k in ("ours_s", "floor_s", "naive_s")}
     section.targets += [
-        Target(
-            "PDF: ours / floor (all files, sum of medians)", total["ours_s"] / total["floor_s"], "≤", FLOOR_TARGET, "×"
-        ),
-        Target(
-            "PDF: ours / naive (all files, sum of medians)", total["ours_s"] / total["naive_s"], "≤", NAIVE_TARGET, "×"
-        ),
+        Target(f"PDF ({scope}): ours / floor", total["ours_s"] / total["floor_s"], "≤", FLOOR_TARGET, "×"),
+        Target(f"PDF ({scope}): ours / naive", total["ours_s"] / total["naive_s"], "≤", NAIVE_TARGET, "×"),
     ]
     section.notes.append(
         f"Cold first call on {files[0][0].name} (imports, jieba's dictionary; excluded above): floor "
         f"{cold['floor'] * 1000:.0f} ms, naive {cold['naive'] * 1000:.0f} ms, ours {cold['ours'] * 1000:.0f} ms."
     )
-    bounds = ", ".join(f"{r.name} {r.table_pages}/{r.pages}" for r in results)
-    section.notes.append(
-        "While pdfplumber (pdfminer) parses the table pages, ours/naive cannot fall much below the share of "
-        f"pages that hold tables (table pages / pages: {bounds}); naive parses every page the same way."
-    )
-    # Profile: where our time goes on the first file, and what a pdfium-only reader would pay instead.
+    generated = [r for r in results if r not in real]
+    if generated:
+        parse_ms = ", ".join(
+            f"{r.name} {median(r.parse_s) * 1000:.0f} ms of {median(r.floor_s) * 1000:.1f}" for r in generated
+        )
+        section.notes.append(
+            "The generated PDFs are two or three pages with little text, so the floor is a few milliseconds "
+            "while `parse_document` (sections, label matching, narrative; the same for every format) costs "
+            f"10–20 ms whatever the file: parse time against the floor: {parse_ms}. Their ratio to the floor "
+            "says how small they are; the real report is what the target is judged on."
+        )
+    # Profile: where our time goes on the first file.
     data = files[0][0].read_bytes()
     stages = profile_stages(data, max(1, min(3, repeats)))
     section.tables.append(
         Table(
             ["stage (ours, " + files[0][0].name + ")", "ms"],
             [[name, s * 1000] for name, s in stages],
-            "Profile of our read: medians per stage",
+            "Profile of our read: medians per stage (summed over the file's pages)",
         )
-    )
-    pdfium_ms = pdfium_objects_cost(data, max(1, min(3, repeats))) * 1000
-    floor_ms = median(results[0].floor_s) * 1000
-    section.notes.append(
-        f"The raw material a pypdfium2-only table reader would need on the same table pages (every "
-        f"character's box and every path's bounds) costs {pdfium_ms:.0f} ms on {files[0][0].name}, against "
-        f"{floor_ms:.0f} ms for the floor: the gap to the targets is pdfminer's pure-Python parse of the "
-        "table pages' content streams, which pdfplumber's table finder needs."
     )
     return section
 

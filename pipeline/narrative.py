@@ -86,6 +86,8 @@ def figures(section_no: int, body: str) -> list[NarrativeFigure]:
             found.append(
                 NarrativeFigure("no_review_litigation", 0.0, section_no, clause.start(), clause.end(), compact)
             )
+        if not re.search(r"\d", compact):
+            continue  # no figure to find: spare the segmenter (most clauses of a report)
         tokens = [t for t in segmenter.tokenize(normalise_text(raw)) if t[0].strip()]
         numbers = [
             i

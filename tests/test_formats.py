@@ -63,6 +63,48 @@ def test_real_pdf_lineage_and_page_split() -> None:
     assert all(c.lineage is not None and c.lineage.page for c in report.cells)
 
 
+def test_real_pdf_is_read_without_pdfminer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader takes glyphs and ruling lines from pdfium: pdfplumber never opens the file (its
+    pdfminer parse cost 90–150 ms a page), only its table finder runs on pdfium's lines."""
+    import pdfplumber
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pdfplumber.open was called")
+
+    monkeypatch.setattr(pdfplumber, "open", refuse)
+    path = require_shared("fixtures", "real", "szfgs2024.pdf")
+    exp = json.loads(path.with_name("szfgs2024.pdf.expected.json").read_text(encoding="utf-8"))
+    assert cells_of(parse_bytes(path.read_bytes(), "pdf")) == expected_cells(exp)
+
+
+def test_real_pdf_font_size_under_a_scaled_text_matrix() -> None:
+    """szfgs2024.pdf sets its fonts at 149–319 pt under a 0.05 text matrix; pdfium's font size is the
+    bare 149. The size that spaces words (0.8 em) is the scaled 7.45 pt; the bare one would glue
+    neighbouring cells' words together, a box-height estimate (0.9 em) would split "３１"."""
+    import pypdfium2
+
+    from pipeline.read import pdf as pdf_reader
+
+    path = require_shared("fixtures", "real", "szfgs2024.pdf")
+    pdf = pypdfium2.PdfDocument(path.read_bytes())
+    try:
+        page = pdf[3]
+        glyphs = pdf_reader._glyphs(page, page.get_textpage())
+    finally:
+        pdf.close()
+    sizes = {round(g.size, 2) for g in glyphs if not g.text.isspace()}
+    assert sizes <= {7.45, 9.95, 11.05, 12.95, 15.95}, sizes
+
+
+def test_real_pdf_heading_and_body_on_one_baseline_are_one_line() -> None:
+    """A bold heading run and the body text after it share a baseline but not an ascent: lines are
+    grouped by baseline, so "（五）…情况。根据省…" stays one text line as printed."""
+    path = require_shared("fixtures", "real", "szfgs2024.pdf")
+    document = read_document(path.read_bytes(), "pdf")
+    texts = [line.text for line in document.lines]
+    assert "（五）政府信息公开监督保障情况。根据省政务公开年度和" in texts
+
+
 def test_real_html_lineage_is_table_row_column() -> None:
     path = require_shared("fixtures", "real", "pingtan-2023.page.html")
     report = parse_bytes(path.read_bytes(), "html")

@@ -1,19 +1,27 @@
-"""Text-layer PDFs: a cheap pypdfium2 pass over every page, pdfplumber's table finder only where the
-statistics tables are.
+"""Text-layer PDFs, read from pdfium's page objects alone: the text of every page, and on the pages
+that hold the statistics tables, every glyph's box and every ruling line.
 
-pdfplumber costs 90–150 ms a page, pypdfium2 2–6 ms; a report has 5–30 pages of which two or three
-hold sections 二/三/四. Pages with tables become grid lines (cells with page, table, row, column and
-bbox) interleaved with the text lines around them by vertical position. A table page without ruling
-lines falls back to its text layer, which the text tokenizer reads like any text dump. A page whose
-text names the tables (narrative often does: "结果维持 72 件") but that draws no path at all cannot
-hold a ruled table, so pdfplumber does not parse it (in a 6-page report, one page in four saved).
+A report has 5–30 pages of which two or three hold sections 二/三/四. pdfplumber's own route to a
+page's tables (pdfminer parsing the content stream in Python) costs 90–150 ms a page; pdfium, which
+has already parsed the page for its text, hands over the same raw material (glyph boxes, path
+segments) in a few milliseconds. The ruling lines go to pdfplumber's table finder (its edge merging,
+intersections, cells and tables, on a stand-in page that carries only edges); the glyphs are then
+placed in the found cells by their centres. Table rows are interleaved with the text lines around the
+tables by vertical position. A table page without a real ruled table (no paths, or a one-column box)
+falls back to its text layer, which the text tokenizer reads like any text dump.
 """
 
-import io
+import bisect
+import ctypes
+import math
 import re
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
-import pdfplumber
 import pypdfium2
+import pypdfium2.raw as pdfium
+from pdfplumber.table import Table, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
+from pdfplumber.utils import filter_edges
 
 from pipeline.document import Cell, Document, Line, Lineage, UnreadableDocument
 from pipeline.normalise import label_key
@@ -38,43 +46,310 @@ _DECORATED_PAGE_NUMBER = re.compile(
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # A "table" narrower than this many columns is a page border or a boxed paragraph, not statistics.
 _MIN_TABLE_COLUMNS = 2
-# Inside a table cell, characters closer than this (in ems of their font size) belong to one word.
-_CELL_GAP_EM = 0.8
+# Inside a table cell, glyphs closer than this (in ems of their font size) belong to one word: justified
+# full-width digits sit 0.7 em apart ("３ ０９７"); values of two columns are far further apart.
+_WORD_GAP_EM = 0.8
+# Glyphs whose baselines are this close (points) share a line (pdfplumber's 3 pt, on tops).
+_LINE_TOLERANCE = 3.0
+# A path segment whose ends differ by less than this (points) across its direction is a ruling line.
+_AXIS_TOLERANCE = 0.01
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+Matrix = tuple[float, float, float, float, float, float]
 
 
-def _page_texts(data: bytes, settings: Settings) -> tuple[list[str], list[bool]]:
-    """Every page's text layer, and for each page whether it may hold a ruled table: it names one of
-    the statistics tables and draws at least one path. pdfplumber's table finder builds tables from
-    drawn lines, rectangles and curves only, all of which are path objects (also inside Form
-    XObjects, which pdfium descends into), so on a page without any it finds none."""
+class Glyph(NamedTuple):
+    """One character as drawn: pdfium's loose box (advance width, the font's ascent to descent), in
+    top-down page coordinates (points from the media box's top left), and its size in points."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    middle: float  # vertical centre: which table cell the glyph sits in
+    baseline: float  # which text line it is on: fonts of one line differ in ascent, not in baseline
+    size: float
+
+
+Point = tuple[float, float]
+BBox = tuple[float, float, float, float]
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix applying `inner`, then `outer` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = inner
+    oa, ob, oc, od, oe, of = outer
+    return (
+        a * oa + b * oc,
+        a * ob + b * od,
+        c * oa + d * oc,
+        c * ob + d * od,
+        e * oa + f * oc + oe,
+        e * ob + f * od + of,
+    )
+
+
+def _path_segments(page: pypdfium2.PdfPage) -> Iterator[tuple[float, float, float, float]]:
+    """Every straight segment (x0, y0, x1, y1) of every path on the page, in PDF user space, including
+    paths inside Form XObjects and the closing segment of closed subpaths; curves are skipped."""
+    matrix = pdfium.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+
+    def walk(obj: object, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
+        kind = pdfium.FPDFPageObj_GetType(obj)
+        if kind not in (pdfium.FPDF_PAGEOBJ_PATH, pdfium.FPDF_PAGEOBJ_FORM):
+            return
+        pdfium.FPDFPageObj_GetMatrix(obj, matrix)
+        a, b, c, d, e, f = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+        if kind == pdfium.FPDF_PAGEOBJ_FORM:
+            for i in range(pdfium.FPDFFormObj_CountObjects(obj)):
+                yield from walk(pdfium.FPDFFormObj_GetObject(obj, i), (a, b, c, d, e, f))
+            return
+        start = previous = None
+        for i in range(pdfium.FPDFPath_CountSegments(obj)):
+            segment = pdfium.FPDFPath_GetPathSegment(obj, i)
+            pdfium.FPDFPathSegment_GetPoint(segment, x, y)
+            point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+            kind = pdfium.FPDFPathSegment_GetType(segment)
+            if kind == pdfium.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif kind == pdfium.FPDF_SEGMENT_LINETO and previous is not None:
+                yield (*previous, *point)
+            if start is not None and pdfium.FPDFPathSegment_GetClose(segment) and point != start:
+                yield (*point, *start)
+                point = start
+            previous = point
+
+    for i in range(pdfium.FPDFPage_CountObjects(page.raw)):
+        yield from walk(pdfium.FPDFPage_GetObject(page.raw, i), _IDENTITY)
+
+
+def _ruling_edges(page: pypdfium2.PdfPage) -> list[dict]:
+    """The page's horizontal and vertical path segments as pdfplumber edges (top-down coordinates
+    from the media box's top left, as pdfplumber measures them)."""
+    left, _, _, top = page.get_mediabox()
+    edges = []
+    for x0, y0, x1, y1 in _path_segments(page):
+        if abs(y0 - y1) < _AXIS_TOLERANCE:
+            orientation = "h"
+        elif abs(x0 - x1) < _AXIS_TOLERANCE:
+            orientation = "v"
+        else:
+            continue
+        edge_top, edge_bottom = round(top - max(y0, y1), 2), round(top - min(y0, y1), 2)
+        edges.append(
+            {
+                "object_type": "line",
+                "orientation": orientation,
+                "x0": round(min(x0, x1) - left, 2),
+                "x1": round(max(x0, x1) - left, 2),
+                "top": edge_top,
+                "bottom": edge_bottom,
+                "doctop": edge_top,
+                "width": round(abs(x1 - x0), 2),
+                "height": edge_bottom - edge_top,
+            }
+        )
+    return edges
+
+
+def _intersection_cells(intersections: dict[Point, dict[str, list[dict]]]) -> list[BBox]:
+    """pdfplumber's `intersections_to_cells`, the same cells in the same order: from each
+    intersection, the smallest rectangle whose corners are intersections joined by common edges. Its
+    version turns a point's edges into a set of bboxes again for every pair of points it compares
+    (four fifths of its table finding on a report page); here each point's sets are made once."""
+
+    def bboxes(edges: list[dict]) -> set[BBox]:
+        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
+
+    vertical = {point: bboxes(found["v"]) for point, found in intersections.items()}
+    horizontal = {point: bboxes(found["h"]) for point, found in intersections.items()}
+    points = sorted(intersections)  # by x, then y
+    columns: dict[float, list[Point]] = {}
+    rows: dict[float, list[Point]] = {}
+    for point in points:
+        columns.setdefault(point[0], []).append(point)  # each top to bottom
+        rows.setdefault(point[1], []).append(point)  # each left to right
+    cells = []
+    for point in points:
+        column, row = columns[point[0]], rows[point[1]]
+        below = column[column.index(point) + 1 :]
+        right = row[row.index(point) + 1 :]
+        cell = next(
+            (
+                (point[0], point[1], right_point[0], below_point[1])
+                for below_point in below
+                if vertical[point] & vertical[below_point]
+                for right_point in right
+                if horizontal[point] & horizontal[right_point]
+                and (corner := (right_point[0], below_point[1])) in intersections
+                and vertical[corner] & vertical[right_point]
+                and horizontal[corner] & horizontal[below_point]
+            ),
+            None,
+        )
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _find_tables(edges: list[dict]) -> list[Table]:
+    """pdfplumber's table finder ("lines" strategy, default settings) on pdfium's edges: edges
+    snapped and joined, their intersections, the cells those describe, cells grouped into tables."""
+    settings = TableSettings()
+    edges = filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter) + filter_edges(
+        edges, "h", min_length=settings.edge_min_length_prefilter
+    )
+    edges = merge_edges(
+        edges,
+        snap_x_tolerance=settings.snap_x_tolerance,
+        snap_y_tolerance=settings.snap_y_tolerance,
+        join_x_tolerance=settings.join_x_tolerance,
+        join_y_tolerance=settings.join_y_tolerance,
+    )
+    edges = filter_edges(edges, min_length=settings.edge_min_length)
+    intersections = edges_to_intersections(edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
+    # Table reads its page only to extract text, which is done here from pdfium's glyphs instead.
+    return [Table(None, cells) for cells in cells_to_tables(_intersection_cells(intersections))]  # type: ignore[arg-type]
+
+
+def _glyphs(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage) -> list[Glyph]:
+    """Every character pdfium found on the page, except the spaces and line breaks it generates."""
+    left, _, _, top = page.get_mediabox()
+    box, matrix = pdfium.FS_RECTF(), pdfium.FS_MATRIX()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    raw = textpage.raw
+    count = pdfium.FPDFText_CountChars(raw)
+    # The page's text in one call is one UTF-16 unit per character index unless a character lies
+    # outside the BMP; then each is asked for on its own.
+    text = textpage.get_text_range(0, count)
+    codes = [ord(ch) for ch in text] if len(text) == count else None
+    # Local names: this loop runs once per character (thousands per page) through ctypes.
+    get_unicode, is_generated = pdfium.FPDFText_GetUnicode, pdfium.FPDFText_IsGenerated
+    get_box, get_origin = pdfium.FPDFText_GetLooseCharBox, pdfium.FPDFText_GetCharOrigin
+    get_matrix, get_font_size = pdfium.FPDFText_GetMatrix, pdfium.FPDFText_GetFontSize
+    glyphs = []
+    for i in range(count):
+        code = codes[i] if codes is not None else get_unicode(raw, i)
+        if code < 0x20 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            continue  # line breaks, hyphenation marks, broken code points
+        char = chr(code)
+        if char.isspace() and is_generated(raw, i):
+            continue
+        get_box(raw, i, box)
+        get_origin(raw, i, x, y)
+        # pdfium's font size is the Tf operand alone; a report may set 149 pt under a 0.05 text matrix.
+        get_matrix(raw, i, matrix)
+        size = get_font_size(raw, i) * math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+        glyph_top, glyph_bottom = top - box.top, top - box.bottom
+        glyphs.append(
+            Glyph(
+                char,
+                box.left - left,
+                box.right - left,
+                glyph_top,
+                glyph_bottom,
+                (glyph_top + glyph_bottom) / 2,
+                top - y.value,
+                size or glyph_bottom - glyph_top,
+            )
+        )
+    return glyphs
+
+
+def _glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
+    """Glyphs grouped into lines: baselines chained within 3 pt, each line left to right."""
+    lines: list[list[Glyph]] = []
+    last = None
+    for glyph in sorted(glyphs, key=lambda g: g.baseline):
+        if last is None or glyph.baseline > last + _LINE_TOLERANCE:
+            lines.append([])
+        lines[-1].append(glyph)
+        last = glyph.baseline
+    return [sorted(line, key=lambda g: g.x0) for line in lines]
+
+
+def _line_text(line: list[Glyph]) -> str:
+    """A line's words joined by single spaces: a word ends at a space or a gap over 0.8 em."""
+    words: list[str] = []
+    current = ""
+    previous: Glyph | None = None
+    for glyph in line:
+        if glyph.text.isspace():
+            previous = None
+        elif previous is not None and not (
+            glyph.x0 < previous.x0
+            or glyph.x0 > previous.x1 + _WORD_GAP_EM * previous.size
+            or abs(glyph.baseline - previous.baseline) > _LINE_TOLERANCE
+        ):
+            current += glyph.text
+            previous = glyph
+            continue
+        else:
+            previous = glyph
+        if current:
+            words.append(current)
+        current = "" if previous is None else glyph.text
+    if current:
+        words.append(current)
+    return " ".join(words)
+
+
+def _statistics_tables(edges: list[dict]) -> list[Table]:
+    """The real (multi-column) tables those ruling lines draw; none for no lines or only boxes."""
+    tables = _find_tables(edges) if edges else []
+    return [t for t in tables if t.rows and max(len(r.cells) for r in t.rows) >= _MIN_TABLE_COLUMNS]
+
+
+def _grid_lines(tables: list[Table], glyphs: list[Glyph], number: int) -> list[Line]:
+    """Grid rows of the tables, their cells' text from the glyphs inside them, interleaved with the
+    text lines outside the tables by vertical position."""
+    by_middle = sorted(glyphs, key=lambda g: g.middle)
+    middles = [g.middle for g in by_middle]
+    placed: list[tuple[float, Line]] = []
+    for t_index, table in enumerate(tables):
+        for r_index, row in enumerate(table.rows):  # a property computed from the cells: once per table
+            cells = []
+            for c_index, bbox in enumerate(row.cells):
+                if bbox is None:  # part of a merged cell, emitted at its origin
+                    continue
+                x0, cell_top, x1, cell_bottom = bbox
+                # A glyph belongs to the cell its centre falls in (half-open, as in pdfplumber).
+                inside = [
+                    g
+                    for g in by_middle[bisect.bisect_left(middles, cell_top) : bisect.bisect_left(middles, cell_bottom)]
+                    if x0 <= (g.x0 + g.x1) / 2 < x1
+                ]
+                text = "\n".join(_line_text(line) for line in _glyph_lines(inside))
+                lineage = Lineage(page=number, table=t_index, row=r_index, col=c_index, bbox=tuple(bbox))
+                cells.append(Cell(text, lineage))
+            if cells:
+                placed.append((row.bbox[1], Line(cells, grid=True)))
+
+    boxes = [t.bbox for t in tables]  # a property computed from every cell on each access: once here
+    outside = [
+        g
+        for g in glyphs
+        if not any(x0 - 1 <= g.x0 and g.x1 <= x1 + 1 and t - 1 <= g.top <= b + 1 for x0, t, x1, b in boxes)
+    ]
+    for line in _glyph_lines(outside):
+        text = _line_text(line).strip()
+        if text:
+            bbox = (line[0].x0, min(g.top for g in line), max(g.x1 for g in line), max(g.bottom for g in line))
+            bbox = (round(bbox[0], 2), round(bbox[1], 2), round(bbox[2], 2), round(bbox[3], 2))
+            placed.append((bbox[1], Line([Cell(text, Lineage(page=number, bbox=bbox))])))
+    placed.sort(key=lambda item: item[0])
+    return [line for _, line in placed]
+
+
+def _open(data: bytes) -> pypdfium2.PdfDocument:
     try:
-        pdf = pypdfium2.PdfDocument(data)
+        return pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
-        message = str(exc).lower()
-        if "password" in message:
+        if "password" in str(exc).lower():
             raise UnreadableDocument("encrypted_pdf", "the PDF is password-protected") from exc
         raise UnreadableDocument("broken_pdf", f"the PDF cannot be opened ({exc})") from exc
-    try:
-        if len(pdf) > settings.max_pdf_pages:
-            raise UnreadableDocument(
-                "too_many_pages", f"the PDF has {len(pdf)} pages, over the {settings.max_pdf_pages}-page limit"
-            )
-        texts, ruled = [], []
-        for page in pdf:
-            textpage = page.get_textpage()
-            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-            textpage.close()
-            texts.append(text)
-            ruled.append(_is_table_page(text) and _draws_paths(page))
-            page.close()
-        return texts, ruled
-    finally:
-        pdf.close()
-
-
-def _draws_paths(page: pypdfium2.PdfPage) -> bool:
-    """True when the page draws at least one path (stops at the first; a few ms at most)."""
-    return any(True for _ in page.get_objects([pypdfium2.raw.FPDF_PAGEOBJ_PATH]))
 
 
 def _strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
@@ -107,53 +382,36 @@ def _is_table_page(text: str) -> bool:
     return any(marker in key for marker in _TABLE_MARKERS)
 
 
-def _plumber_lines(page: pdfplumber.page.Page, number: int) -> list[Line] | None:
-    """Grid rows of the page's ruled tables interleaved with the text lines outside them, or None
-    when the page has no real (multi-column) table."""
-    tables = [t for t in page.find_tables() if t.rows and max(len(r.cells) for r in t.rows) >= _MIN_TABLE_COLUMNS]
-    if not tables:
-        return None
-    placed: list[tuple[float, Line]] = []
-    for t_index, table in enumerate(tables):
-        # Word gaps relative to the font size: justified full-width digits sit 0.7 em apart ("３ ０９７"
-        # with pdfplumber's fixed 3 pt); values of two columns are far further apart than 0.8 em.
-        content = table.extract(x_tolerance_ratio=_CELL_GAP_EM)
-        for r_index, (row, texts) in enumerate(zip(table.rows, content, strict=True)):
-            cells = []
-            for c_index, (bbox, text) in enumerate(zip(row.cells, texts, strict=True)):
-                if bbox is None or text is None:  # part of a merged cell, emitted at its origin
-                    continue
-                lineage = Lineage(page=number, table=t_index, row=r_index, col=c_index, bbox=tuple(bbox))
-                cells.append(Cell(text, lineage))
-            if cells:
-                placed.append((row.bbox[1], Line(cells, grid=True)))
-
-    boxes = [t.bbox for t in tables]  # a property computed from every cell on each access: once here
-
-    def outside(obj: dict) -> bool:
-        return not any(
-            x0 - 1 <= obj["x0"] and obj["x1"] <= x1 + 1 and top - 1 <= obj["top"] <= bottom + 1
-            for x0, top, x1, bottom in boxes
-        )
-
-    for text_line in page.filter(outside).extract_text_lines(return_chars=False):
-        if not text_line["text"].strip():
-            continue
-        bbox = (text_line["x0"], text_line["top"], text_line["x1"], text_line["bottom"])
-        placed.append((text_line["top"], Line([Cell(text_line["text"].strip(), Lineage(page=number, bbox=bbox))])))
-    placed.sort(key=lambda item: item[0])
-    return [line for _, line in placed]
-
-
 def read_pdf(data: bytes, settings: Settings) -> Document:
-    texts, ruled = _page_texts(data, settings)
-    if not any(t.strip() for t in texts):
+    """One pass over the pages: each page's text layer; where the text names the statistics tables,
+    the ruled tables from its paths and glyphs instead (up to `settings.max_table_pages` pages)."""
+    pdf = _open(data)
+    try:
+        if len(pdf) > settings.max_pdf_pages:
+            raise UnreadableDocument(
+                "too_many_pages", f"the PDF has {len(pdf)} pages, over the {settings.max_pdf_pages}-page limit"
+            )
+        pages: list[list[Line]] = []
+        has_text = False
+        table_pages = 0
+        for number, page in enumerate(pdf, 1):
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+                has_text = has_text or bool(text.strip())
+                lines = None
+                if table_pages < settings.max_table_pages and _is_table_page(text):
+                    table_pages += 1
+                    tables = _statistics_tables(_ruling_edges(page))
+                    if tables:
+                        lines = _grid_lines(tables, _glyphs(page, textpage), number)
+                pages.append(lines if lines is not None else text_lines(text, page=number))
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+    if not has_text:
         raise UnreadableDocument("no_text_layer", "the PDF has no text layer (a scan); OCR is not available yet")
-    table_pages = [i for i, r in enumerate(ruled) if r][: settings.max_table_pages]
-    pages: list[list[Line]] = []
-    with pdfplumber.open(io.BytesIO(data)) as plumber:
-        for i, text in enumerate(texts):
-            page_lines = _plumber_lines(plumber.pages[i], i + 1) if i in table_pages else None
-            pages.append(page_lines if page_lines is not None else text_lines(text, page=i + 1))
     lines = [line for page_lines in _strip_furniture(pages) for line in page_lines]
-    return Document("pdf", lines, pages=len(texts))
+    return Document("pdf", lines, pages=len(pages))
