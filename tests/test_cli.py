@@ -108,8 +108,10 @@ def test_export_loads_in_duckdb_and_polars(built: tuple[Path, Path], tmp_path: P
     cells = reader(tmp_path / f"v_report_cells.{fmt}")
     assert cells.height == 1000 and cells["value"].count() == 975
     con = duckdb.connect()
-    relation = con.read_parquet(str(tmp_path / "reports.parquet")) if fmt == "parquet" else con.read_csv(
-        str(tmp_path / "reports.csv")
+    relation = (
+        con.read_parquet(str(tmp_path / "reports.parquet"))
+        if fmt == "parquet"
+        else con.read_csv(str(tmp_path / "reports.csv"))
     )
     assert relation.aggregate("count(*)").fetchall() == [(5,)]
 
