@@ -65,7 +65,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 # Bump when sql/create_tables.sql changes shape: an older warehouse is rebuilt from the raw files.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -209,8 +209,9 @@ def rule_frame(con: duckdb.DuckDBPyConnection, rule: Rule) -> pl.DataFrame:
 
 
 def refresh_dq_results(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every rule's verdicts (cross-report rules need the whole warehouse), then attribute
-    each failed hard rule to the source, the extraction or an ambiguity."""
+    """Recompute every rule's verdicts (cross-report rules need the whole warehouse), attribute each
+    failed hard rule to the source, the extraction or an ambiguity, then count the verdicts per report
+    after reviewer verdicts (`report_quality`, which the scorecards read)."""
     load_regions(con)
     with transaction(con):
         con.execute("delete from dq_results")
@@ -223,6 +224,8 @@ def refresh_dq_results(con: duckdb.DuckDBPyConnection) -> None:
         for rule in RULES:
             if rule.severity == HARD:
                 con.execute(load_sql("attribute_failures"), {"rule_id": rule.id, "rule_table": rule.table})
+        for stmt in statements("count_report_verdicts"):
+            con.execute(stmt)
 
 
 PUBLIC_TABLES = (
@@ -236,6 +239,7 @@ PUBLIC_TABLES = (
     "report_sections",
     "narrative_figures",
     "dq_results",
+    "report_quality",
     "reviews",
     "dim_application_rows",
     "dim_applicant_columns",

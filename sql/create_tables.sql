@@ -126,6 +126,24 @@ create table if not exists dq_results (
     attribution varchar   -- failed hard rules: source | extraction | ambiguous
 );
 
+-- Rule verdicts counted per report after reviewer verdicts: one row per report, rebuilt with dq_results
+-- (count_report_verdicts.sql). Scorecards read it instead of aggregating dq_results at query time: C3
+-- and D1 give a verdict per cell, ~470 rows a report, 47 million for 100,000 reports.
+create table if not exists report_quality (
+    source_file          varchar primary key,
+    hard_passed          bigint,
+    hard_failed          bigint,   -- failed and not dismissed by a reviewer
+    hard_not_assessable  bigint,
+    source_errors        bigint,   -- failed hard verdicts attributed to the source
+    extraction_doubts    bigint,   -- ... to the extraction or ambiguous
+    compliance_failed    bigint,   -- C* except C3 (completeness), not dismissed
+    warnings             bigint,   -- soft rules failed, not dismissed
+    confirmed            bigint,   -- failures a reviewer confirmed
+    dismissed            bigint,   -- failures a reviewer dismissed
+    cells_filled         bigint,   -- C3 cells present
+    cells_expected       bigint    -- C3 cells the template asks for
+);
+
 -- Label dimensions, loaded from the template catalogue (pipeline/catalogue.py), never typed in SQL.
 create table if not exists dim_application_rows (
     row_key varchar primary key, code varchar, label varchar, parent_key varchar,

@@ -8,3 +8,4 @@ delete from parse_issues where source_file = $source_file;
 delete from report_sections where source_file = $source_file;
 delete from narrative_figures where source_file = $source_file;
 delete from dq_results where source_file = $source_file;
+delete from report_quality where source_file = $source_file;

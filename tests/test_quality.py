@@ -1,10 +1,13 @@
 """Data quality as a product: attribution, repairs kept beside the printed reading, reviews, scorecards."""
 
+import shutil
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
+from pipeline import warehouse
 from pipeline.reviews import ReviewFileError, load_reviews
 from tests.conftest import SEED_DIR, materialize_into
 
@@ -78,6 +81,40 @@ def test_scorecards_apply_the_reviews(seed_db: duckdb.DuckDBPyConnection) -> Non
     assert cards["001_1bd61549078e1a1a.txt"][-1] == 100.0
     by_year = seed_db.execute("select count(*), sum(reports) from v_agency_year_scorecard").fetchone()
     assert by_year == (5, 5)
+
+
+def test_report_quality_is_recounted_with_the_verdicts(
+    seed_run: tuple[dg.ExecuteInProcessResult, Path], tmp_path: Path
+) -> None:
+    """The scorecards read per-report counts stored when dq_results is rebuilt: a changed review
+    changes them at the next rebuild, and they always equal a recount of dq_results."""
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(seed_run[1], copy)
+    con = duckdb.connect(str(copy))
+    try:
+        recount = (
+            "select source_file, count(*) filter (where severity = 'hard' and passed),"
+            " count(*) filter (where rule_id = 'C3') from dq_results group by all order by all"
+        )
+        stored = "select source_file, hard_passed, cells_expected from report_quality order by all"
+        assert con.execute(stored).fetchall() == con.execute(recount).fetchall()
+        assert len(con.execute(stored).fetchall()) == 5
+        reviews = tmp_path / "reviews.yaml"
+        reviews.write_text(
+            "reviews:\n  - report: 002_06f53fae4bd534e1.txt\n    rule: H2\n    verdict: dismissed\n", "utf-8"
+        )
+        warehouse.load_reviews(con, load_reviews(reviews))
+        warehouse.refresh_dq_results(con)
+        row = con.execute(
+            "select hard_failed, confirmed, dismissed from v_report_scorecard"
+            " where source_file = '002_06f53fae4bd534e1.txt'"
+        ).fetchone()
+        assert row == (1, 0, 5)  # the five H2 rows no longer count as failures; H3 总计 still does
+        assert con.execute(
+            "select dismissed from report_quality where source_file = '003_226aef2534b3d20a.txt'"
+        ).fetchone() == (0,)  # its S9 dismissal is gone from the reviews
+    finally:
+        con.close()
 
 
 def test_s13_region_report_vs_the_bodies_inside_it(tmp_path: Path) -> None:
