@@ -54,6 +54,8 @@ _LINE_TOLERANCE = 3.0
 # A path segment whose ends differ by less than this (points) across its direction is a ruling line.
 _AXIS_TOLERANCE = 0.01
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# Form XObjects nest a level or two in real reports; a hostile file could nest them past Python's stack.
+_MAX_FORM_DEPTH = 32
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -96,15 +98,15 @@ def _path_segments(page: pypdfium2.PdfPage) -> Iterator[tuple[float, float, floa
     matrix = pdfium.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
 
-    def walk(obj: object, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
+    def walk(obj: object, outer: Matrix, depth: int = 0) -> Iterator[tuple[float, float, float, float]]:
         kind = pdfium.FPDFPageObj_GetType(obj)
-        if kind not in (pdfium.FPDF_PAGEOBJ_PATH, pdfium.FPDF_PAGEOBJ_FORM):
+        if kind not in (pdfium.FPDF_PAGEOBJ_PATH, pdfium.FPDF_PAGEOBJ_FORM) or depth > _MAX_FORM_DEPTH:
             return
         pdfium.FPDFPageObj_GetMatrix(obj, matrix)
         a, b, c, d, e, f = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
         if kind == pdfium.FPDF_PAGEOBJ_FORM:
             for i in range(pdfium.FPDFFormObj_CountObjects(obj)):
-                yield from walk(pdfium.FPDFFormObj_GetObject(obj, i), (a, b, c, d, e, f))
+                yield from walk(pdfium.FPDFFormObj_GetObject(obj, i), (a, b, c, d, e, f), depth + 1)
             return
         start = previous = None
         for i in range(pdfium.FPDFPath_CountSegments(obj)):
