@@ -326,13 +326,13 @@ def _timed_sql(con: duckdb.DuckDBPyConnection, sql: str, repeats: int) -> tuple[
     pandas or an export would take it), after one warm-up run; a query slower than 5 s is repeated less
     (at least once) so that a slow one does not dominate the benchmark's duration."""
     started = time.perf_counter()
-    rows = con.execute(sql).to_arrow_table().num_rows
+    rows = con.sql(sql).to_arrow_table().num_rows
     warm = time.perf_counter() - started
     runs = max(1, min(repeats, int(10 / max(warm, 1e-9))))
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        con.execute(sql).to_arrow_table()
+        con.sql(sql).to_arrow_table()
         times.append(time.perf_counter() - started)
     return median(times), rows, runs
 
