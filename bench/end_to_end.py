@@ -95,18 +95,19 @@ def breakdown(runs: dict[str, ChildRun]) -> Table:
 
 
 def _docs_growth(runs: list[ChildRun], validations: Path) -> str:
-    """The data_docs step over the successive runs on one warehouse, and the GX results behind it."""
-    series = [step_seconds(run.stderr).get("data_docs", float("nan")) for run in runs]
+    """The data_docs step over the successive runs on one warehouse that built the site (a run with
+    nothing new builds nothing), and the GX results behind it."""
+    series = [s["data_docs"] for s in (step_seconds(run.stderr) for run in runs) if "data_docs" in s]
     stored = len(list(validations.rglob("*.json"))) if validations.is_dir() else 0
     trend = (
         "grows with every run (and so every night): the final `build_data_docs` renders the site from every "
         "stored result, old ones included"
-        if series[-1] > 1.2 * series[0]
+        if len(series) > 1 and series[-1] > 1.2 * series[0]
         else "stays roughly flat"
     )
     return (
-        f"The data_docs step over the {len(runs)} successive runs on this warehouse: "
-        f"{', '.join(f'{x:.1f}' for x in series)} s. GX keeps every run's validation results ({stored} stored "
+        f"The data_docs step in the {len(series)} of {len(runs)} successive runs on this warehouse that built "
+        f"the site: {', '.join(f'{x:.1f}' for x in series)} s. GX keeps the latest results ({stored} files "
         f"after {len(runs)} runs) and the step {trend}."
     )
 
