@@ -4,11 +4,12 @@ that hold the statistics tables, every glyph's box and every ruling line.
 A report has 5–30 pages of which two or three hold sections 二/三/四. pdfplumber's own route to a
 page's tables (pdfminer parsing the content stream in Python) costs 90–150 ms a page; pdfium, which
 has already parsed the page for its text, hands over the same raw material (glyph boxes, path
-segments) in a few milliseconds. The ruling lines go through pdfplumber's table finder (its edge merging,
-intersections, cells and tables, called on pdfium's edges); the glyphs are then placed in the found
-cells by their centres, as pdfplumber's own extraction places its characters. Table rows are interleaved with the text lines around the
-tables by vertical position. A table page without a real ruled table (no paths, or a one-column box)
-falls back to its text layer, which the text tokenizer reads like any text dump.
+segments) in a few milliseconds. The ruling lines go through pdfplumber's table finder (its edge
+merging, intersections, cells and tables, called on pdfium's edges); the glyphs are then placed in
+the found cells by their centres, as pdfplumber's own extraction places its characters. Table rows
+are interleaved with the text lines around the tables by vertical position. A table page without a
+real ruled table (no paths, or a one-column box) falls back to its text layer, which the text
+tokenizer reads like any text dump.
 """
 
 import bisect
