@@ -274,35 +274,32 @@ def _glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
 
 
 def _line_text(line: list[Glyph]) -> str:
-    """A line's words joined by single spaces: a word ends at a space or a gap over 0.8 em."""
+    """A line's words joined by single spaces: a word ends at a space glyph, at a gap over 0.8 em, or
+    where the next glyph steps back or off the baseline (pdfplumber's word rules)."""
     words: list[str] = []
-    current = ""
+    word = ""
     previous: Glyph | None = None
     for glyph in line:
         if glyph.text.isspace():
-            previous = None
-        elif previous is not None and not (
+            words.append(word)
+            word, previous = "", None
+            continue
+        if previous is not None and (
             glyph.x0 < previous.x0
             or glyph.x0 > previous.x1 + _WORD_GAP_EM * previous.size
             or abs(glyph.baseline - previous.baseline) > _LINE_TOLERANCE
         ):
-            current += glyph.text
-            previous = glyph
-            continue
-        else:
-            previous = glyph
-        if current:
-            words.append(current)
-        current = "" if previous is None else glyph.text
-    if current:
-        words.append(current)
-    return " ".join(words)
+            words.append(word)
+            word = ""
+        word += glyph.text
+        previous = glyph
+    return " ".join(w for w in [*words, word] if w)
 
 
 def _statistics_tables(edges: list[dict]) -> list[Table]:
     """The real (multi-column) tables those ruling lines draw; none for no lines or only boxes."""
-    tables = _find_tables(edges) if edges else []
-    return [t for t in tables if t.rows and max(len(r.cells) for r in t.rows) >= _MIN_TABLE_COLUMNS]
+    # Table.rows is recomputed from the cells on every access: read once per table.
+    return [t for t in _find_tables(edges) if max(map(len, (r.cells for r in t.rows)), default=0) >= _MIN_TABLE_COLUMNS]
 
 
 def _grid_lines(tables: list[Table], glyphs: list[Glyph], number: int) -> list[Line]:
@@ -339,8 +336,8 @@ def _grid_lines(tables: list[Table], glyphs: list[Glyph], number: int) -> list[L
     for line in _glyph_lines(outside):
         text = _line_text(line).strip()
         if text:
-            bbox = (line[0].x0, min(g.top for g in line), max(g.x1 for g in line), max(g.bottom for g in line))
-            bbox = (round(bbox[0], 2), round(bbox[1], 2), round(bbox[2], 2), round(bbox[3], 2))
+            box = (line[0].x0, min(g.top for g in line), max(g.x1 for g in line), max(g.bottom for g in line))
+            bbox = tuple(round(v, 2) for v in box)
             placed.append((bbox[1], Line([Cell(text, Lineage(page=number, bbox=bbox))])))
     placed.sort(key=lambda item: item[0])
     return [line for _, line in placed]
