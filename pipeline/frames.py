@@ -26,6 +26,7 @@ CELL_SCHEMA = {
     "char_end": pl.Int32,
     "repaired": pl.Boolean,
     "printed_value": pl.Float64,
+    "read_as": pl.String,
     "x0": pl.Float64,
     "top": pl.Float64,
     "x1": pl.Float64,
@@ -39,7 +40,16 @@ CELL_TABLES = {
 
 
 def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.DataFrame]:
-    unreadable = {"unreadable", "ambiguous_row", "value_count", "row_missing", "section_missing"}
+    unreadable = {
+        "unreadable",
+        "ambiguous_row",
+        "value_count",
+        "row_missing",
+        "section_missing",
+        "ambiguous_segmentation",
+        "tables_not_found",
+        "before_template",
+    }
     status = "partial" if any(i.code in unreadable for i in report.issues) else "parsed"
     frames: dict[str, pl.DataFrame] = {
         "reports": pl.DataFrame(
@@ -150,6 +160,7 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                     "char_end": lin.char_end if lin else None,
                     "repaired": c.repaired,
                     "printed_value": c.printed_value,
+                    "read_as": c.read_as,
                     "x0": bbox[0],
                     "top": bbox[1],
                     "x1": bbox[2],

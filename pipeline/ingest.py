@@ -72,12 +72,13 @@ def process(source: SourceFile, settings: Settings) -> Outcome:
         )
     except Exception as exc:  # a reader or parser bug must not stop the other files
         return Outcome(source, reason_code="read_error", reason=f"{source.name}: {type(exc).__name__}: {exc}")
-    if not report.readable:
+    if not report.is_report:
         return Outcome(
             source,
             report,
             reason_code="no_report_structure",
-            reason=f"{source.name}: no section 二/三/四 title found; not a 政府信息公开工作年度报告",
+            reason=f"{source.name}: no section 二/三/四 title found and no title naming a 政府信息公开工作年度报告; "
+            "not a 政府信息公开工作年度报告",
         )
     if report.agency is None and report.year is None and not any(c.value is not None for c in report.cells):
         return Outcome(

@@ -198,11 +198,12 @@ UNREADABLE = "unreadable"  # the source has something there, but not one clear r
 
 # "无" is deliberately not here: in spaced-out labels ("无 法 提 供") it is a character, not a mark.
 _NA_MARKS = {"/", "//", "\\", "-", "--", "—", "——", "–", "―", "―――", "n/a", "×"}
-UNIT_PATTERN = "件|个|条|项|起|次|宗|元|万元"  # units printed inside a cell after its number
+UNIT_PATTERN = "件|个|条|项|起|次|宗|笔|元|万元"  # units printed inside a cell after its number ("2笔" procurements)
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
     rf"(?P<unit>{UNIT_PATTERN})?"
-    r"(?P<note>[(（][^()（）]*[)）])?$"
+    # A bracketed numeral after a number is the next row's heading ('7000007（二）部分公开'), not a note.
+    r"(?P<note>[(（](?![一二三四五六七八九十]+[)）])[^()（）]*[)）])?$"
 )
 
 

@@ -26,7 +26,7 @@ verdicts as (
         f.source_file,
         f.scope,
         case
-            when bool_or(i.issue_code in ('ambiguous_row', 'value_count')) then 'ambiguous'
+            when bool_or(i.issue_code in ('ambiguous_row', 'value_count', 'ambiguous_segmentation')) then 'ambiguous'
             when count(i.issue_code) > 0 then 'extraction'
             else 'source'
         end as attribution

@@ -51,12 +51,16 @@ create table if not exists quarantine (
 -- The cell tables. `value` is the value as printed, or as resolved by the rules when `repaired` (the
 -- printed reading is then in `printed_value`: raw and resolved side by side). `semantic`: number | zero |
 -- blank | na | absent | unreadable. Lineage: page/table_index/row_index/col_index/bbox or char span.
+-- `read_as`, how the value was read: by_label (its row found by label, one printed token per cell),
+-- split_by_count (cut from a digit run that has one cut at all), split_by_rule (cut where the arithmetic
+-- rules single out one cut), by_position_verified (row placed by template order, the rules holding),
+-- inferred_by_rule (not printed; the only value the rules allow). NULL for a cell holding no value.
 
 -- Section 二 (主动公开). One row per report × item × column.
 create table if not exists proactive_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
-    repaired boolean not null, printed_value double,
+    repaired boolean not null, printed_value double, read_as varchar,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)
@@ -66,7 +70,7 @@ create table if not exists proactive_cells (
 create table if not exists application_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
-    repaired boolean not null, printed_value double,
+    repaired boolean not null, printed_value double, read_as varchar,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)
@@ -76,7 +80,7 @@ create table if not exists application_cells (
 create table if not exists review_litigation_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
-    repaired boolean not null, printed_value double,
+    repaired boolean not null, printed_value double, read_as varchar,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)

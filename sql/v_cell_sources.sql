@@ -18,6 +18,7 @@ select
     c.value,
     c.semantic,
     c.raw_text,
+    c.read_as,
     case when c.raw_text is null and c.value is not null then 'not printed: inferred by the rules (see parse_issues)'
     else concat_ws(
         ', ',

@@ -102,7 +102,7 @@ def test_an_ambiguous_run_is_recorded_not_guessed() -> None:
     report = parse(report_text({"2": "10100000101"}))
     row = [cell(report, "applications", "2", c) for c in ("natural_person", "total")]
     assert all(c.value is None and c.semantic == "unreadable" for c in row)
-    assert any(i.code == "ambiguous_row" and i.row_key == "2" for i in report.issues)
+    assert any(i.code == "ambiguous_segmentation" and i.row_key == "2" for i in report.issues)
 
 
 def test_row_with_wrong_number_of_values_is_unreadable() -> None:

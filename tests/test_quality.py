@@ -12,6 +12,7 @@ from pipeline.reviews import ReviewFileError, load_reviews
 from tests.conftest import SEED_DIR, materialize_into
 
 SEED_001 = "001_1bd61549078e1a1a.txt"
+ORG = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other")
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +34,14 @@ def repaired_db(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConn
 
 def test_concatenated_row_is_split_by_the_rules_and_flagged(repaired_db: duckdb.DuckDBPyConnection) -> None:
     rows = repaired_db.execute(
-        "select col_key, value, repaired, raw_text from application_cells "
+        "select col_key, value, repaired, raw_text, read_as from application_cells "
         "where source_file = 'joined_ok.txt' and row_key = '1' order by col_key"
     ).fetchall()
     assert {r[0]: r[1] for r in rows}["natural_person"] == 31
     assert {r[0]: r[1] for r in rows}["total"] == 31
-    assert all(r[2] and r[3] == "310000031" for r in rows)
+    # Each cell keeps its own digits of the run; the cut is a rule-backed repair.
+    assert {r[0]: r[3] for r in rows} == {c: "0" for c in ORG} | {"natural_person": "31", "total": "31"}
+    assert all(r[2] and r[4] == "split_by_rule" for r in rows)
     failed = repaired_db.execute("select count(*) from dq_results where source_file = 'joined_ok.txt' "
                                  "and severity = 'hard' and not passed").fetchone()  # fmt: skip
     assert failed == (0,)

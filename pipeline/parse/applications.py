@@ -1,0 +1,231 @@
+"""Section 三 (收到和处理政府信息公开申请情况): rows by label in template order, seven applicant columns.
+
+Where a flattened crawl ran a row's cells together, the row is a digit run: it is cut into seven cells
+where only one cut exists, or where the rules single one out, H2 in the row first and then H1 and H3
+down the columns over every row still open. What no rule decides stays NULL with a parse issue.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+from pipeline.catalogue import (
+    ALL_APPLICATION_ROWS,
+    APPLICANT_COLUMNS,
+    TEMPLATE_2021,
+    TEMPLATE_2021_23ROW,
+    TEMPLATES,
+    ApplicationRow,
+    Template,
+)
+from pipeline.document import Line
+from pipeline.normalise import ABSENT, label_key
+from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
+from pipeline.parse.digits import Group, Span, segmentations, values_of
+from pipeline.parse.labels import EXACT, best_match
+from pipeline.parse.model import APPLICATIONS, SPLIT_BY_COUNT, SPLIT_BY_RULE, ParsedCell, ParseIssue, Section
+from pipeline.parse.tokens import Run, Token, describe, fit, glued_digits, runs, tokenize
+
+COLUMNS = [c.key for c in APPLICANT_COLUMNS]
+_WIDTH = len(COLUMNS)
+_ROW_CUTS = (Group(_WIDTH, summed=True),)
+_MAX_COMBINATIONS = 20_000  # readings of the open rows tried together against H1/H3
+
+
+def _header_columns(header_key: str) -> list[str]:
+    return [c.key for c in APPLICANT_COLUMNS if any(label_key(a) in header_key for a in (c.label, *c.aliases))]
+
+
+@dataclass
+class _OpenRow:
+    """A row whose digits ran together, with every cut that satisfies H2."""
+
+    row: ApplicationRow
+    tokens: list[Token]
+    pieces: tuple[str, ...]
+    cuts: list[tuple[Span, ...]]
+
+
+def parse_applications(lines: list[Line], section: Section | None) -> tuple[list, list, str | None]:
+    """Section 三. Returns cells, issues and the row layout (2021 or 2021-23row) seen in the labels."""
+    issues: list[ParseIssue] = []
+    found: dict[str, Run] = {}
+    header_key = ""
+    glued = False
+    if section is not None:
+        tokens = tokenize(lines[section.first_line + 1 : section.end_line], section.first_line + 1)
+        glued = glued_digits(tokens)
+        order = {r.key: i for i, r in enumerate(ALL_APPLICATION_ROWS)}
+        last = -1
+        for run in runs(tokens):
+            if not run.values:
+                continue
+            options = [(r, (r.label, *r.aliases)) for r in ALL_APPLICATION_ROWS if r.key not in found]
+            row = best_match(run.key, options, EXACT if run.blank_only else 1)
+            if row is None and run.blank_only:
+                continue  # the rest of a row split by a page break: its label tail over empty cells
+            if row is None:
+                issues.append(ParseIssue(APPLICATIONS, None, "unmatched_values", describe(run)))
+                continue
+            if not found:
+                header_key = run.key
+            if order[row.key] < last:
+                issues.append(
+                    ParseIssue(APPLICATIONS, row.key, "row_out_of_order", f"{row.code} {row.label} after a later row")
+                )
+            last = order[row.key]
+            found[row.key] = run
+    split = any(k.startswith("3.6.") for k in found)
+    layout = TEMPLATE_2021_23ROW if "3.6" in found and not split else TEMPLATE_2021 if found else None
+    template = TEMPLATES[layout or TEMPLATE_2021]
+    if "3.6" in found and split:
+        issues.append(ParseIssue(APPLICATIONS, "3.6", "mixed_layout", "both 三(六) as one row and its sub-rows"))
+
+    # A text dump drops empty cells. If most rows print 7 values, a 6-value row has one blank cell
+    # somewhere; if most print 6, the table itself lacks a column (seed 003).
+    # Rows with a count printed with a leading zero ('00', '01') ran cells together: they say nothing
+    # about the table's width.
+    widths = [
+        len(fit(r.values, _WIDTH))
+        for r in found.values()
+        if not any((d := t.digits) and len(d) > 1 and d.startswith("0") for t in r.values)
+    ]
+    table_lacks_column = widths.count(6) > widths.count(7) and widths.count(6) * 2 > len(widths)
+    header_cols = _header_columns(header_key)
+    missing_col = "other"
+    if len(header_cols) == 6:
+        missing_col = next(c.key for c in APPLICANT_COLUMNS if c.key not in header_cols)
+    cells: dict[str, list[ParsedCell]] = {}
+    open_rows: list[_OpenRow] = []
+    for row in template.application_rows:
+        run = found.get(row.key)
+        if run is None:
+            issues.append(ParseIssue(APPLICATIONS, row.key, "row_missing", f"no row {row.code} {row.label}"))
+            cells[row.key] = [ParsedCell(APPLICATIONS, row.key, c, None, ABSENT) for c in COLUMNS]
+            continue
+        values = fit(run.values, _WIDTH)
+        pieces = digit_pieces(values)
+        # Cells run together: the section shows it (glued digits, leading zeros), or one token holds a row.
+        if len(values) < _WIDTH and pieces is not None and (glued or len(values) == 1) and not table_lacks_column:
+            plain = segmentations(pieces, (Group(_WIDTH),), limit=1)
+            if len(plain) == 1:
+                cells[row.key] = cut_cells(APPLICATIONS, row.key, COLUMNS, values, plain[0], SPLIT_BY_COUNT)
+            else:
+                open_rows.append(_OpenRow(row, values, pieces, segmentations(pieces, _ROW_CUTS)))
+            continue
+        cells[row.key] = _application_row(row, values, missing_col if table_lacks_column else None, issues)
+    _resolve_open_rows(open_rows, cells, template, issues)
+    return [c for row in template.application_rows for c in cells[row.key]], issues, layout
+
+
+def _resolve_open_rows(
+    open_rows: list[_OpenRow], cells: dict[str, list[ParsedCell]], template: Template, issues: list[ParseIssue]
+) -> None:
+    """Cut each open row where H2 leaves one cut; where it leaves several, try the open rows together
+    against H1 and H3 in every column and keep a row's cut only if every consistent whole agrees on it."""
+    if not open_rows:
+        return
+    chosen: dict[str, tuple[Span, ...] | None] = {
+        o.row.key: (o.cuts[0] if len(o.cuts) == 1 else None) for o in open_rows
+    }
+    ambiguous = [o for o in open_rows if len(o.cuts) > 1]
+    joint_note = ""
+    if ambiguous and all(len(o.cuts) <= 64 for o in ambiguous):
+        combos = 1
+        for o in ambiguous:
+            combos *= len(o.cuts)
+        if combos <= _MAX_COMBINATIONS:
+            agreed = _agreed_by_columns(open_rows, ambiguous, cells, template)
+            if agreed is not None:
+                chosen.update(agreed)
+                joint_note = " and H1/H3 down the columns"
+    for o in open_rows:
+        key, code, run = o.row.key, o.row.code, " ".join(o.pieces)
+        cut = chosen[o.row.key]
+        if cut is not None:
+            values = values_of(o.pieces, cut)
+            rule = "H2" + (joint_note if len(o.cuts) > 1 else "")
+            issues.append(ParseIssue(APPLICATIONS, key, "split_by_rule", f"{code}: '{run}' cut as {values} ({rule})"))
+            cells[key] = cut_cells(APPLICATIONS, key, COLUMNS, o.tokens, cut, SPLIT_BY_RULE)
+            continue
+        if not o.cuts:
+            detail = f"{code}: no cut of '{run}' into {_WIDTH} cells satisfies H2 (总计 = the sum of the others)"
+        else:
+            shown = "; ".join(str(values_of(o.pieces, c)) for c in o.cuts[:4])
+            many = "over 64" if len(o.cuts) > 64 else str(len(o.cuts))
+            detail = f"{code}: '{run}' has {many} cuts that satisfy H2 ({shown}…); the columns do not decide"
+        issues.append(ParseIssue(APPLICATIONS, key, "ambiguous_segmentation", detail))
+        cells[key] = [unreadable_cell(APPLICATIONS, key, c, o.tokens) for c in COLUMNS]
+
+
+def _agreed_by_columns(
+    open_rows: list[_OpenRow], ambiguous: list[_OpenRow], cells: dict[str, list[ParsedCell]], template: Template
+) -> dict[str, tuple[Span, ...] | None] | None:
+    """The cut of each ambiguous row that every combination satisfying H1 and H3 agrees on (None where
+    they differ), or None when no combination satisfies them (a source error, or a misread row)."""
+    base: dict[str, list[float | None]] = {k: [c.value for c in row] for k, row in cells.items()}
+    for o in open_rows:
+        if len(o.cuts) == 1:
+            base[o.row.key] = [float(v) for v in values_of(o.pieces, o.cuts[0])]
+    leaves = [r.key for r in template.leaves]
+    consistent: list[tuple[tuple[Span, ...], ...]] = []
+    for combo in itertools.product(*(o.cuts for o in ambiguous)):
+        grid = dict(base)
+        for o, cut in zip(ambiguous, combo, strict=True):
+            grid[o.row.key] = [float(v) for v in values_of(o.pieces, cut)]
+        if _columns_hold(grid, leaves):
+            consistent.append(combo)
+            if len(consistent) > 64:
+                break
+    if not consistent:
+        return None
+    return {
+        o.row.key: (consistent[0][i] if all(c[i] == consistent[0][i] for c in consistent) else None)
+        for i, o in enumerate(ambiguous)
+    }
+
+
+def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str]) -> bool:
+    """H3 (三(七) = the sum of the result rows) and H1 (一 + 二 = 三(七) + 四) in every column where every
+    cell they need holds a number."""
+    total = grid.get("3.7")
+    for c in range(_WIDTH):
+        column = [grid.get(k, [None] * _WIDTH)[c] for k in leaves]
+        if total and total[c] is not None and all(v is not None for v in column):
+            if sum(column) != total[c]:  # type: ignore[arg-type]
+                return False
+        h1 = [grid.get(k, [None] * _WIDTH)[c] for k in ("1", "2", "3.7", "4")]
+        if all(v is not None for v in h1) and h1[0] + h1[1] != h1[2] + h1[3]:  # type: ignore[operator]
+            return False
+    return True
+
+
+def _application_row(
+    row: ApplicationRow, values: list[Token], missing_col: str | None, issues: list[ParseIssue]
+) -> list[ParsedCell]:
+    n = len(values)
+    if n == _WIDTH:
+        return [token_cell(APPLICATIONS, row.key, c, t) for c, t in zip(COLUMNS, values, strict=True)]
+    if n == _WIDTH - 1 and missing_col is None:
+        # One cell of a 7-column table left blank and dropped by the text dump: a blank 总计 always fits,
+        # and so does almost any other position, so where the blank was cannot be known.
+        raw = " ".join(t.value.raw for t in values if t.value)
+        detail = f"{row.code}: 6 values ({raw}) in a 7-column table; which cell is blank cannot be known"
+        issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_row", detail))
+        return [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
+    if n == _WIDTH - 1 and missing_col is not None:
+        present = [c for c in COLUMNS if c != missing_col]
+        issues.append(
+            ParseIssue(
+                APPLICATIONS,
+                row.key,
+                "column_missing",
+                f"{row.code}: 6 values under a 7-column header; read as {missing_col} absent (NULL)",
+            )
+        )
+        out = [token_cell(APPLICATIONS, row.key, c, t) for c, t in zip(present, values, strict=True)]
+        return [*out, ParsedCell(APPLICATIONS, row.key, missing_col, None, ABSENT)]
+    raw = " ".join(t.value.raw for t in values if t.value)
+    issues.append(
+        ParseIssue(APPLICATIONS, row.key, "value_count", f"{row.code}: {n} values for {_WIDTH} columns: {raw}")
+    )
+    return [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]

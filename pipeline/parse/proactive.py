@@ -1,0 +1,103 @@
+"""Section 二 (主动公开政府信息情况): items by label, one value per column."""
+
+from pipeline.catalogue import TEMPLATE_2019, TEMPLATE_2021, ProactiveItem, Template
+from pipeline.document import Line
+from pipeline.normalise import ABSENT, label_key
+from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
+from pipeline.parse.digits import Group, segmentations, values_of
+from pipeline.parse.labels import EXACT, best_match
+from pipeline.parse.model import PROACTIVE, SPLIT_BY_COUNT, SPLIT_BY_RULE, ParsedCell, ParseIssue, Section
+from pipeline.parse.tokens import Token, describe, fit, glued_digits, runs, tokenize
+
+# Outside evidence that may choose between cuts of a run of section-二 digits (spec Appendix C): what
+# is in force includes what was issued this year; what is published in all includes this year's.
+_AT_LEAST = {"in_force": "issued", "total_published": "new_published"}
+
+
+def detect_proactive_template(section: Section | None) -> str:
+    key = label_key(section.text) if section else ""
+    return TEMPLATE_2019 if ("本年新制作数量" in key or "上一年项目数量" in key) else TEMPLATE_2021
+
+
+def parse_proactive(lines: list[Line], section: Section | None, template: Template) -> tuple[list, list]:
+    cells: list[ParsedCell] = []
+    issues: list[ParseIssue] = []
+    found: dict[str, list[Token]] = {}
+    glued = False
+    if section is not None:
+        tokens = tokenize(lines[section.first_line + 1 : section.end_line], section.first_line + 1)
+        glued = glued_digits(tokens)
+        for run in runs(tokens):
+            if not run.values:
+                continue
+            options = [(p, (p.label, *p.aliases)) for p in template.proactive if p.key not in found]
+            item = best_match(run.key, options, EXACT if run.blank_only else 1)
+            if item is None and run.blank_only:
+                continue
+            if item is None:
+                issues.append(ParseIssue(PROACTIVE, None, "unmatched_values", describe(run)))
+                continue
+            found[item.key] = fit(run.values, len(item.columns))
+    for item in template.proactive:
+        values = found.get(item.key)
+        if values is None:
+            issues.append(ParseIssue(PROACTIVE, item.key, "row_missing", f"no values found for {item.label}"))
+            cells += [ParsedCell(PROACTIVE, item.key, c, None, ABSENT) for c in item.columns]
+        elif len(values) == len(item.columns):
+            cells += [token_cell(PROACTIVE, item.key, c, tok) for c, tok in zip(item.columns, values, strict=True)]
+        else:
+            cells += _cut_item(item, values, glued, issues)
+    return cells, issues
+
+
+def _cut_item(item: ProactiveItem, values: list[Token], glued: bool, issues: list[ParseIssue]) -> list[ParsedCell]:
+    """An item whose cells ran together ('规章000', '行政规范性文件9234'): cut where only one cut exists, or
+    where the outside evidence leaves only one; otherwise the cells stay NULL."""
+    cols = list(item.columns)
+    pieces = digit_pieces(values) if glued and len(values) < len(cols) else None
+    if pieces is None:
+        raw = " ".join(t.value.raw for t in values if t.value)
+        issues.append(
+            ParseIssue(
+                PROACTIVE, item.key, "value_count", f"{item.label}: {len(values)} values for {len(cols)} columns: {raw}"
+            )
+        )
+        return [unreadable_cell(PROACTIVE, item.key, c, values) for c in cols]
+    cuts = segmentations(pieces, (Group(len(cols)),))
+    if len(cuts) == 1:
+        return cut_cells(PROACTIVE, item.key, cols, values, cuts[0], SPLIT_BY_COUNT)
+    readings = [dict(zip(cols, values_of(pieces, c), strict=True)) for c in cuts]
+    kept = [
+        cut
+        for cut, reading in zip(cuts, readings, strict=True)
+        if all(
+            reading[big] >= reading[small] for big, small in _AT_LEAST.items() if big in reading and small in reading
+        )
+    ]
+    run = " ".join(pieces)
+    if len(kept) == 1 and len(cuts) <= 64:
+        chosen = dict(zip(cols, values_of(pieces, kept[0]), strict=True))
+        issues.append(
+            ParseIssue(
+                PROACTIVE,
+                item.key,
+                "split_by_rule",
+                f"{item.label}: '{run}' read as {' | '.join(str(chosen[c]) for c in cols)}, the only cut of "
+                f"{len(cuts)} where 现行有效/对外公开总数 is at least 本年制发/新公开",
+            )
+        )
+        return cut_cells(PROACTIVE, item.key, cols, values, kept[0], SPLIT_BY_RULE)
+    shown = "; ".join(" | ".join(str(r[c]) for c in cols) for r in readings[:6]) + (" …" if len(readings) > 6 else "")
+    issues.append(
+        ParseIssue(
+            PROACTIVE,
+            item.key,
+            "ambiguous_segmentation",
+            f"{item.label}: '{run}' has {len(cuts) if len(cuts) <= 64 else 'over 64'} cuts into {len(cols)} cells "
+            f"({shown}); nothing decides between them",
+        )
+    )
+    return [unreadable_cell(PROACTIVE, item.key, c, values) for c in cols]
+
+
+__all__ = ["TEMPLATE_2021", "detect_proactive_template", "parse_proactive"]

@@ -1,0 +1,196 @@
+"""Tokens: every cell becomes label text or values; space-separated runs of numbers are split apart,
+and numbers glued into label text (flattened crawls: '…申请数量1000001二、上年结转…') are cut out of it."""
+
+import re
+from dataclasses import dataclass
+
+from pipeline.document import Line, Lineage
+from pipeline.normalise import (
+    BLANK,
+    INVISIBLE_CHARS,
+    NOT_APPLICABLE,
+    NUMBER,
+    UNIT_PATTERN,
+    ZERO,
+    Value,
+    label_key,
+    normalise_text,
+    read_value,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    label: str | None  # label text (normalised), None for a value
+    value: Value | None
+    lineage: Lineage
+    line: int
+    # A number cut out of label text with more label text glued right after it ('数量1000001二、'):
+    # the mark of a flattened table whose cells ran together.
+    embedded: bool = False
+
+    @property
+    def digits(self) -> str | None:
+        """The digits of a plain count ('1000001', '0000000', '01'): a token that may be several cells
+        run together. None for anything else (decimals, signs, units, notes, marks)."""
+        v = self.value
+        if v is None or v.semantic not in (NUMBER, ZERO) or v.note or v.decimals:
+            return None
+        text = normalise_text(v.raw).strip()
+        return text if text.isdigit() else None
+
+
+_DIGITS = r"[0-9０-９][0-9０-９,.，．]*"  # before NFKC: full-width digits and separators too
+_NOTE = r"[(（][^()（）\n]*[)）]"
+_UNIT = rf"(?:{UNIT_PATTERN})(?=[\s(（{INVISIBLE_CHARS}]|$)"  # a unit ends where its word does: not 件 of 件数
+# A piece is a run of non-space text, or one ending in a number with the unit and note printed after it in
+# the same cell, whose own spaces do not split it: "22（其中修订 16 件）" (Appendix B), and "3 件" where
+# Word or LibreOffice spaced the digits from the CJK unit.
+_PIECE = re.compile(rf"\S*?{_DIGITS}\s?{_UNIT}(?:\s?{_NOTE})?|\S*?{_DIGITS}(?:{UNIT_PATTERN})?\s?{_NOTE}|\S+")
+# A value glued to the label before it, when a text layer lost the space ("行政许可229506", "稳定”0",
+# "规章/"): the label ends in a CJK character or closing punctuation, the rest reads as one value.
+_GLUED_VALUE = re.compile(
+    rf"^(.*[\u4e00-\u9fff\u2e80-\u2fdf）)”’」』》】〕])"
+    rf"(?:[+-]?{_DIGITS}(?:\s?{_UNIT})?(?:\s?{_NOTE})?|[/／\\\-－—–―]{{1,3}})[{INVISIBLE_CHARS}]*$"
+)
+# A number inside label text, as flattened crawls print whole rows: '数量1000001二、', '0000000（二）',
+# '13575394432.52元三、'. A unit belongs to its number; dates and percentages are text, not cells.
+_EMBEDDED = re.compile(rf"[0-9０-９]+(?:[.．][0-9０-９]+)?(?:{UNIT_PATTERN})?")
+_NOT_A_CELL_AFTER = re.compile(r"[年月日号%％]")
+# A sub-row enumerator: one digit before '.', '．' or '、' and then label text ('2.其他法律…'). Glued to
+# the digits of the row before it ('00000002.其他'), the last digit is the next row's number.
+_ENUMERATOR_AFTER = re.compile(r"[.．、][^0-9０-９]")
+
+
+def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
+    tokens: list[Token] = []
+    for i, line in enumerate(lines, start):
+        # A grid cell may wrap inside a label or even inside a number: its line breaks are not separators.
+        texts = [c.text.replace("\n", "") if line.grid else c.text for c in line.cells]
+        values = [read_value(t) for t in texts]
+        # In a text dump an empty cell is layout padding. In a real grid it is a printed blank, but only
+        # right of the row's label: blanks left of it are the empty parts of merged label columns.
+        last_label = max((j for j, v in enumerate(values) if v is None), default=-1)
+        for j, (cell, text, whole) in enumerate(zip(line.cells, texts, values, strict=True)):
+            if whole is not None:
+                if whole.semantic != BLANK or (line.grid and j > last_label):
+                    tokens.append(Token(None, whole, cell.lineage, i))
+                continue
+            label_parts: list[tuple[int, int]] = []
+            depth = 0  # open brackets: "（单位：万元，保留 4 位小数）" holds a number that is label text
+            for m in _PIECE.finditer(text):
+                start, end = m.span()
+                glued = _GLUED_VALUE.match(m.group())
+                if glued:  # "行政事业性收费5600": a text layer lost the space; a bracket may close before it
+                    head = normalise_text(glued.group(1))
+                    glued = glued if depth + head.count("(") - head.count(")") <= 0 else None
+                if glued:
+                    label_parts.append((start, start + glued.end(1)))
+                    start += glued.end(1)
+                    depth = 0
+                piece = read_value(text[start:end])
+                if piece is not None and piece.semantic == BLANK:  # only invisible characters: nothing there
+                    continue
+                if depth == 0 and piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
+                    if label_parts:
+                        tokens += _label_tokens(text, label_parts, cell.lineage, i)
+                        label_parts = []
+                    tokens.append(Token(None, piece, cell.lineage.shifted(start, end), i))
+                else:
+                    label_parts.append((start, end))
+                    piece_text = normalise_text(text[start:end])
+                    depth = max(0, depth + piece_text.count("(") - piece_text.count(")"))
+            if label_parts:
+                tokens += _label_tokens(text, label_parts, cell.lineage, i)
+    return tokens
+
+
+def _label_tokens(text: str, parts: list[tuple[int, int]], lineage: Lineage, line: int) -> list[Token]:
+    """Label text, with the numbers glued inside it (outside brackets) cut out as value tokens."""
+    start, end = parts[0][0], parts[-1][1]
+    out: list[Token] = []
+    label_start = start
+    depth = 0
+    pos = start
+    for m in _EMBEDDED.finditer(text, start, end):
+        between = normalise_text(text[pos : m.start()])
+        depth = max(0, depth + between.count("(") - between.count(")"))
+        pos = m.start()
+        if depth > 0 or _NOT_A_CELL_AFTER.match(text, m.end()):
+            continue
+        value_end = m.end()
+        if _ENUMERATOR_AFTER.match(text, m.end()):
+            value_end = m.end() - 1  # the last digit numbers the next row
+            if re.search(r"[^0-9０-９]", text[m.start() : value_end]) or value_end <= m.start():
+                continue
+        if m.start() > label_start and text[label_start : m.start()].strip():
+            label = normalise_text(text[label_start : m.start()])
+            out.append(Token(label, None, lineage.shifted(label_start, m.start()), line))
+        value = read_value(text[m.start() : value_end])
+        if value is None:
+            continue
+        glued = value_end < end and not text[value_end].isspace()
+        out.append(Token(None, value, lineage.shifted(m.start(), value_end), line, glued))
+        label_start = pos = value_end
+    if text[label_start:end].strip():
+        out.append(Token(normalise_text(text[label_start:end]), None, lineage.shifted(label_start, end), line))
+    return out
+
+
+def fit(values: list[Token], width: int) -> list[Token]:
+    """Drop blank grid cells at either end of a run that is wider than the row (padding cells)."""
+    values = list(values)
+    while len(values) > width and values[0].value is not None and values[0].value.semantic == BLANK:
+        values.pop(0)
+    while len(values) > width and values[-1].value is not None and values[-1].value.semantic == BLANK:
+        values.pop()
+    return values
+
+
+@dataclass
+class Run:
+    """Label text followed by the values printed after it."""
+
+    labels: list[Token]
+    values: list[Token]
+
+    @property
+    def key(self) -> str:
+        return label_key("".join(t.label or "" for t in self.labels))
+
+    @property
+    def blank_only(self) -> bool:
+        return all(t.value is not None and t.value.semantic == BLANK for t in self.values)
+
+
+def runs(tokens: list[Token]) -> list[Run]:
+    out: list[Run] = []
+    labels: list[Token] = []
+    values: list[Token] = []
+    for tok in tokens:
+        if tok.value is None:
+            if values:
+                out.append(Run(labels, values))
+                labels, values = [], []
+            labels.append(tok)
+        else:
+            values.append(tok)
+    if labels or values:
+        out.append(Run(labels, values))
+    return out
+
+
+def describe(run: Run) -> str:
+    label = "".join(t.label or "" for t in run.labels)[-40:]
+    return f"{label!r}: " + " ".join(t.value.raw for t in run.values if t.value)
+
+
+def glued_digits(tokens: list[Token]) -> bool:
+    """Evidence that a table's cells were run together (a flattened crawl): a count printed with a
+    leading zero ('01', '0000000'), which no cell prints, or digits glued to the label text after them.
+    Only then may a digit run be cut into several cells."""
+    for tok in tokens:
+        digits = tok.digits
+        if digits is not None and (tok.embedded or (len(digits) > 1 and digits.startswith("0"))):
+            return True
+    return False
