@@ -33,7 +33,15 @@ def cut_cells(
         # A cut the rules chose is a repair: rule failures on it are then attributed to extraction.
         out.append(
             ParsedCell(
-                table, row, col, float(value), semantic, raw, lineage, repaired=read_as == SPLIT_BY_RULE, read_as=read_as
+                table,
+                row,
+                col,
+                float(value),
+                semantic,
+                raw,
+                lineage,
+                repaired=read_as == SPLIT_BY_RULE,
+                read_as=read_as,
             )
         )
     return out
