@@ -25,7 +25,7 @@ from pipeline.parse.model import (
 )
 from pipeline.parse.proactive import detect_proactive_template, parse_proactive
 from pipeline.parse.review import parse_review
-from pipeline.parse.sections import find_sections, section_of, split_inline_titles
+from pipeline.parse.sections import drop_page_numbers, find_sections, section_of, split_inline_titles
 from pipeline.parse.title import publication_date, read_title, says_report, whole_text
 
 FIRST_TEMPLATE_YEAR = 2019  # the 2019 format (国办公开办函〔2019〕60号) brought the mandated tables
@@ -42,7 +42,7 @@ def simplified(doc: Document) -> Document:
 
 
 def parse_document(doc: Document) -> ParsedReport:
-    doc, inline_titles = split_inline_titles(simplified(doc))
+    doc, inline_titles = split_inline_titles(drop_page_numbers(simplified(doc)))
     sections = find_sections(doc, inline_titles)
     agency, year, title = read_title(doc, sections)
     report = ParsedReport(agency, year, title, None, sections, says_report=says_report(doc))

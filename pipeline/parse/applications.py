@@ -22,13 +22,23 @@ from pipeline.normalise import ABSENT, label_key
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
 from pipeline.parse.digits import Group, Span, segmentations, values_of
 from pipeline.parse.labels import EXACT, best_match
-from pipeline.parse.model import APPLICATIONS, SPLIT_BY_COUNT, SPLIT_BY_RULE, ParsedCell, ParseIssue, Section
+from pipeline.parse.model import (
+    APPLICATIONS,
+    BY_LABEL,
+    BY_POSITION_VERIFIED,
+    SPLIT_BY_COUNT,
+    SPLIT_BY_RULE,
+    ParsedCell,
+    ParseIssue,
+    Section,
+)
 from pipeline.parse.tokens import Run, Token, describe, fit, glued_digits, runs, tokenize
 
 COLUMNS = [c.key for c in APPLICANT_COLUMNS]
 _WIDTH = len(COLUMNS)
 _ROW_CUTS = (Group(_WIDTH, summed=True),)
 _MAX_COMBINATIONS = 20_000  # readings of the open rows tried together against H1/H3
+_SUB_ROWS = ("3.6.1", "3.6.2")  # their labels say 三(六) is printed split
 
 
 def _header_columns(header_key: str) -> list[str]:
@@ -49,9 +59,12 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     """Section 三. Returns cells, issues and the row layout (2021 or 2021-23row) seen in the labels."""
     issues: list[ParseIssue] = []
     found: dict[str, Run] = {}
+    sequence: list[tuple[Run, ApplicationRow | None]] = []  # every run with values, in printed order
     header_key = ""
     glued = False
+    section_key = ""
     if section is not None:
+        section_key = label_key(section.text)
         tokens = tokenize(lines[section.first_line + 1 : section.end_line], section.first_line + 1)
         glued = glued_digits(tokens)
         order = {r.key: i for i, r in enumerate(ALL_APPLICATION_ROWS)}
@@ -63,6 +76,7 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             row = best_match(run.key, options, EXACT if run.blank_only else 1)
             if row is None and run.blank_only:
                 continue  # the rest of a row split by a page break: its label tail over empty cells
+            sequence.append((run, row))
             if row is None:
                 issues.append(ParseIssue(APPLICATIONS, None, "unmatched_values", describe(run)))
                 continue
@@ -76,9 +90,15 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             found[row.key] = run
     split = any(k.startswith("3.6.") for k in found)
     layout = TEMPLATE_2021_23ROW if "3.6" in found and not split else TEMPLATE_2021 if found else None
+    if found and not split and "3.6" not in found:  # neither printed with values: the labels still tell
+        split = any(label_key(r.label)[:8] in section_key for r in ALL_APPLICATION_ROWS if r.key in _SUB_ROWS)
+        layout = TEMPLATE_2021 if split or "其他处理" not in section_key else TEMPLATE_2021_23ROW
     template = TEMPLATES[layout or TEMPLATE_2021]
     if "3.6" in found and split:
         issues.append(ParseIssue(APPLICATIONS, "3.6", "mixed_layout", "both 三(六) as one row and its sub-rows"))
+    in_order = _read_in_order(sequence, template, issues)
+    if in_order is not None:
+        return in_order, [i for i in issues if i.code != "unmatched_values"], layout
 
     # A text dump drops empty cells. If most rows print 7 values, a 6-value row has one blank cell
     # somewhere; if most print 6, the table itself lacks a column (seed 003).
@@ -115,6 +135,52 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         cells[row.key] = _application_row(row, values, missing_col if table_lacks_column else None, issues)
     _resolve_open_rows(open_rows, cells, template, issues)
     return [c for row in template.application_rows for c in cells[row.key]], issues, layout
+
+
+def _read_in_order(
+    sequence: list[tuple[Run, ApplicationRow | None]], template: Template, issues: list[ParseIssue]
+) -> list[ParsedCell] | None:
+    """A torn table (PDF-to-text, PDF-to-markdown): label and number cells came apart, so several rows'
+    numbers follow one label and some labels stand elsewhere. When the section holds exactly seven values
+    a row, every label printed before values sits where template order puts its row, and the rows then
+    satisfy H2 each and H1 and H3 in every column, the values are read in template order. Else None."""
+    rows = template.application_rows
+    values = [t for run, _ in sequence for t in run.values]
+    complete = all(row is not None and len(run.values) == _WIDTH for run, row in sequence)
+    if complete or len(values) != len(rows) * _WIDTH or any(t.value is None for t in values):
+        return None
+    index = {r.key: i for i, r in enumerate(rows)}
+    labelled: set[int] = set()
+    pos = 0
+    for run, row in sequence:
+        if row is not None:
+            if index.get(row.key, -1) * _WIDTH != pos:
+                return None
+            labelled.add(index[row.key])
+        pos += len(run.values)
+    grid = {r.key: [t.value.value for t in values[i * _WIDTH : (i + 1) * _WIDTH]] for i, r in enumerate(rows)}
+    if any(v is None for row in grid.values() for v in row):
+        return None  # blanks: the rules that would verify the order cannot be assessed
+    if any(sum(row[:-1]) != row[-1] for row in grid.values()):  # type: ignore[arg-type]
+        return None
+    if not _columns_hold(grid, [r.key for r in template.leaves], assessable=True):
+        return None
+    placed = [r for i, r in enumerate(rows) if i not in labelled]
+    issues.append(
+        ParseIssue(
+            APPLICATIONS,
+            None,
+            "read_in_template_order",
+            f"labels and numbers came apart: {len(values)} values read as {len(rows)} rows in template order, "
+            f"{len(labelled)} rows anchored by their labels, H2 in every row and H1/H3 in every column holding; "
+            f"placed by order: {', '.join(r.code for r in placed)}",
+        )
+    )
+    return [
+        token_cell(APPLICATIONS, r.key, c, tok, BY_LABEL if i in labelled else BY_POSITION_VERIFIED)
+        for i, r in enumerate(rows)
+        for c, tok in zip(COLUMNS, values[i * _WIDTH : (i + 1) * _WIDTH], strict=True)
+    ]
 
 
 def _resolve_open_rows(
@@ -184,16 +250,18 @@ def _agreed_by_columns(
     }
 
 
-def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str]) -> bool:
+def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str], assessable: bool = False) -> bool:
     """H3 (三(七) = the sum of the result rows) and H1 (一 + 二 = 三(七) + 四) in every column where every
-    cell they need holds a number."""
-    total = grid.get("3.7")
+    cell they need holds a number (in every column at all when `assessable`)."""
+    total = grid.get("3.7") or [None] * _WIDTH
     for c in range(_WIDTH):
-        column = [grid.get(k, [None] * _WIDTH)[c] for k in leaves]
-        if total and total[c] is not None and all(v is not None for v in column):
-            if sum(column) != total[c]:  # type: ignore[arg-type]
-                return False
+        h3 = [grid.get(k, [None] * _WIDTH)[c] for k in leaves] + [total[c]]
         h1 = [grid.get(k, [None] * _WIDTH)[c] for k in ("1", "2", "3.7", "4")]
+        for needed in (h3, h1):
+            if any(v is None for v in needed) and assessable:
+                return False
+        if all(v is not None for v in h3) and sum(h3[:-1]) != h3[-1]:  # type: ignore[arg-type]
+            return False
         if all(v is not None for v in h1) and h1[0] + h1[1] != h1[2] + h1[3]:  # type: ignore[operator]
             return False
     return True

@@ -16,8 +16,10 @@ TYPO = 1
 # A merged group label printed one or two characters a line down the left column (三、本年度办理结果,
 # （三）不予公开 …) leaves its characters in the text of the neighbouring rows: '（一）予以公开三、',
 # '1.属于国家秘密办理'. Only these characters can be such debris, and only a few of them at the end.
-_GROUP_CHARS = frozenset("".join(label_key(f"{g.code}{g.label}") for g in APPLICATION_GROUPS) + "三四五六")
+# （六）其他处理 is a group too where 三(六) is split into three rows.
+_GROUP_CHARS = frozenset("".join(label_key(f"{g.code}{g.label}") for g in APPLICATION_GROUPS) + "三四五六其他处理")
 _MAX_DEBRIS = 4
+_MAX_SKIPPED = 6
 
 
 @cache
@@ -57,10 +59,32 @@ def _best(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int, 
     return best[1] if best else None
 
 
+def _through_debris(key: str, alias: str) -> int:
+    """The length of the longest start of `alias` (at least 60% of it) that the end of `key` spells out
+    once some group-label characters are skipped: a vertical label's characters can land inside a
+    wrapped row label ('要他处理求缴纳费用' for 要求缴纳费用). 0 when there is none."""
+    a = _alias_key(alias)
+    if len(a) < 4:
+        return 0
+    for k in range(len(a), max(4, int(len(a) * 0.6)) - 1, -1):
+        i, j, skipped = len(key) - 1, k - 1, 0
+        while j >= 0 and i >= 0:
+            if key[i] == a[j]:
+                j -= 1
+            elif key[i] in _GROUP_CHARS and skipped < _MAX_SKIPPED:
+                skipped += 1
+            else:
+                break
+            i -= 1
+        if j < 0:
+            return k
+    return 0
+
+
 def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int = TYPO) -> T | None:
     """The option whose label best matches the end of `key`. Typos (edit distance) are only tried
     when no label matches exactly or cut short: they are rare and the distance is the costly part.
-    Last, group-label debris is taken off the end, a character at a time."""
+    Last, group-label debris is taken off the end, a character at a time, and then skipped inside."""
     found = _best(key, options, min_quality, False)
     if found is not None or min_quality > TYPO:
         return found
@@ -75,4 +99,10 @@ def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: 
         found = _best(stripped, options, EXACT, False)
         if found is not None:
             return found
-    return None
+    best: tuple[int, T] | None = None
+    for item, aliases in options:
+        for alias in aliases:
+            length = _through_debris(key, alias)
+            if length and (best is None or length > best[0]):
+                best = (length, item)
+    return best[1] if best else None

@@ -8,6 +8,7 @@ from pipeline.normalise import ABSENT, ZERO, label_key
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
 from pipeline.parse.digits import Group, segmentations, values_of
 from pipeline.parse.model import (
+    BY_POSITION_VERIFIED,
     INFERRED_BY_RULE,
     REVIEW_LITIGATION,
     SPLIT_BY_COUNT,
@@ -47,6 +48,9 @@ def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list
             all_values = [t for r in section_runs for t in r.values]
             if len(all_values) == _WIDTH or (all_values and digit_pieces(all_values) is not None):
                 chosen = Run([t for r in section_runs for t in r.labels], all_values)
+            pieces = sum(1 for r in section_runs if r.values)
+            if len(all_values) == _WIDTH and pieces > 1:
+                return _torn(all_values, pieces, issues), issues
         if chosen is not None:
             values = chosen.values
             header_key = label_key("".join(t.label or "" for r in section_runs for t in r.labels))
@@ -66,6 +70,25 @@ def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list
         if merged is not None:
             return merged, issues
     return [token_cell(REVIEW_LITIGATION, b, c, t) for (b, c), t in zip(_KEYS, reading, strict=True)], issues
+
+
+def _torn(values: list[Token], pieces: int, issues: list[ParseIssue]) -> list[ParsedCell]:
+    """The 15 values stand in several pieces between header labels (a PDF-to-text extraction tore the
+    table): their printed order is not the cells' order. Read in order only when H4 then holds in every
+    block (or every value is the same); otherwise NULL."""
+    nums = [t.value.value if t.value else None for t in values]
+    if len(set(nums)) == 1 or _h4_holds(nums):
+        return [
+            token_cell(REVIEW_LITIGATION, b, c, t, BY_POSITION_VERIFIED)
+            for (b, c), t in zip(_KEYS, values, strict=True)
+        ]
+    raw = " ".join(t.value.raw for t in values if t.value)
+    detail = (
+        f"the 15 values stand in {pieces} pieces between the header's labels ({raw}); read in that order they "
+        "break H4, so their order is not the table's"
+    )
+    issues.append(ParseIssue(REVIEW_LITIGATION, None, "unaligned_rows", detail))
+    return [unreadable_cell(REVIEW_LITIGATION, b, c, values) for b, c in _KEYS]
 
 
 def _cut_review(values: list[Token], glued: bool, issues: list[ParseIssue]) -> list[ParsedCell]:

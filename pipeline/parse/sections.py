@@ -121,6 +121,20 @@ def split_inline_titles(doc: Document) -> tuple[Document, dict[int, int | None]]
     return Document(doc.format, lines, doc.title, doc.meta, doc.pages), titles
 
 
+# Page furniture a text extraction keeps between table rows: '-4-', '— 12 —', '第 3 页', '3/6'.
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+
+
+def drop_page_numbers(doc: Document) -> Document:
+    """The document without lines that are only a page number (they would read as a stray value)."""
+    lines = [line for line in doc.lines if line.grid or not _PAGE_NUMBER.match(line.text)]
+    if len(lines) == len(doc.lines):
+        return doc
+    return Document(doc.format, lines, doc.title, doc.meta, doc.pages)
+
+
 def find_sections(doc: Document, inline: dict[int, int | None] | None = None) -> dict[int, Section]:
     """Sections by their first title line; `inline` holds the titles found inside flattened lines
     (`split_inline_titles`), which may be misprinted ('行政法复议') and so not match `section_of`."""
