@@ -189,3 +189,44 @@ def test_cutting_is_polynomial() -> None:
     digits = ("1" * 9, "0" * 5, "1" * 9)
     found = segmentations(digits, (Group(7, summed=True),))
     assert [values_of(digits, f) for f in found] == [[111111111, 0, 0, 0, 0, 0, 111111111]]
+
+
+def test_unclosed_bracket_hides_no_value() -> None:
+    """'（二）部分公开（区分处理的，只计这一情   0': the label wrapped, its bracket closes on the next line; the
+    0 after it is a cell, not label text (brackets hide numbers only when they close in the same cell)."""
+    text = report_text().replace(
+        "部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0",
+        "部分公开（区分处理的，只计这一情 0 0 0 0 0 0 0\n形，不计其他情形）",
+    )
+    assert "只计这一情 0" in text
+    assert values(parse(text), "applications", "3.2") == [0] * 7
+
+
+def test_values_spread_over_lines_are_read_only_when_h2_holds() -> None:
+    """pdftotext -layout centres each cell of a wrapped row: 总计 lands on the first line, the other six
+    on the next. In printed order '5 | 5 0 0 0 0 0' breaks H2: NULL. All zeros read the same in any order."""
+    rows = {"1": "5 0 0 0 0 0 5", "3.2": "5 0 0 0 0 0 5", "3.7": "5 0 0 0 0 0 5"}
+    text = report_text(rows).replace(
+        "部分公开（区分处理的，只计这一情形，不计其他情形） 5 0 0 0 0 0 5",
+        "部分公开（区分处理的，只计这一情 5\n5 0 0 0 0 0\n形，不计其他情形）",
+    )
+    report = parse(text)
+    assert values(report, "applications", "3.2") == [None] * 7
+    assert [i.code for i in report.issues if i.row_key == "3.2"] == ["unaligned_rows"]
+    text = report_text().replace(
+        "部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0",
+        "部分公开（区分处理的，只计这一情 0\n0 0 0 0 0 0\n形，不计其他情形）",
+    )
+    assert values(parse(text), "applications", "3.2") == [0] * 7
+
+
+def test_row_wrapped_onto_a_second_label_line() -> None:
+    """'（六）其 1.申请人无正当理由逾期不补正、  0' / '他处理 行政机关不再处理其政府信息公开 0 0 0 0 0 0': the
+    second line continues the row's label and completes its seven values."""
+    text = report_text().replace(
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0",
+        "（六）其 1.申请人无正当理由逾期不补正、 0\n他处理 行政机关不再处理其政府信息公开 0 0 0 0 0 0\n申请",
+    )
+    report = parse(text)
+    assert values(report, "applications", "3.6.1") == [0] * 7
+    assert not any(i.code == "unmatched_values" for i in report.issues)

@@ -21,7 +21,7 @@ from pipeline.document import Line
 from pipeline.normalise import ABSENT, label_key
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
 from pipeline.parse.digits import Group, Span, segmentations, values_of
-from pipeline.parse.labels import EXACT, best_match
+from pipeline.parse.labels import EXACT, GROUP_CHARS, best_match
 from pipeline.parse.model import (
     APPLICATIONS,
     BY_LABEL,
@@ -76,6 +76,12 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             row = best_match(run.key, options, EXACT if run.blank_only else 1)
             if row is None and run.blank_only:
                 continue  # the rest of a row split by a page break: its label tail over empty cells
+            if row is None and sequence and _continues(sequence[-1], run):
+                before, before_row = sequence[-1]
+                merged = Run(before.labels + run.labels, before.values + run.values)
+                sequence[-1] = (merged, before_row)
+                found[before_row.key] = merged  # type: ignore[union-attr]
+                continue
             sequence.append((run, row))
             if row is None:
                 issues.append(ParseIssue(APPLICATIONS, None, "unmatched_values", describe(run)))
@@ -267,10 +273,43 @@ def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str], assess
     return True
 
 
+def _continues(previous: tuple[Run, ApplicationRow | None], run: Run) -> bool:
+    """An unlabelled run that completes the row before it: its label wrapped onto a second line and took
+    the rest of the row's numbers with it ('1.申请人无正当理由逾期不补正、 0' / '行政机关不再处理其政府信息公开
+    0 0 0 0 0 0'). Its text must be a piece of that row's label (group-label debris aside)."""
+    before, row = previous
+    if row is None or len(before.values) + len(run.values) != _WIDTH:
+        return False
+    piece = "".join(ch for ch in run.key if ch not in GROUP_CHARS)
+    label = "".join(ch for ch in label_key(row.label) if ch not in GROUP_CHARS)
+    return len(piece) >= 2 and piece in label
+
+
+def spread_over_lines(values: list[Token]) -> bool:
+    """A row's values printed over several text lines, some line holding more than one: a layout dump
+    that centres each cell vertically (pdftotext -layout) prints 总计 on the first line and the rest on
+    the next, so the printed order is not the columns' order."""
+    if any(t.lineage.col is not None for t in values):
+        return False  # grid cells: each knows its column
+    lines = [t.line for t in values]
+    return len(set(lines)) > 1 and any(lines.count(n) > 1 for n in set(lines))
+
+
 def _application_row(
     row: ApplicationRow, values: list[Token], missing_col: str | None, issues: list[ParseIssue]
 ) -> list[ParsedCell]:
     n = len(values)
+    if n == _WIDTH and spread_over_lines(values):
+        nums = [t.value.value if t.value else None for t in values]
+        if len(set(nums)) > 1 and (None in nums or sum(nums[:-1]) != nums[-1]):  # type: ignore[arg-type]
+            lines = dict.fromkeys(t.line for t in values)
+            raw = " | ".join(" ".join(t.value.raw for t in values if t.value and t.line == n) for n in lines)
+            detail = (
+                f"{row.code}: the values stand on several lines ({raw}); in that order 总计 is not the sum "
+                "(H2), so the order is not the columns'"
+            )
+            issues.append(ParseIssue(APPLICATIONS, row.key, "unaligned_rows", detail))
+            return [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
     if n == _WIDTH:
         return [token_cell(APPLICATIONS, row.key, c, t) for c, t in zip(COLUMNS, values, strict=True)]
     if n == _WIDTH - 1 and missing_col is None:

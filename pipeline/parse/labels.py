@@ -17,7 +17,7 @@ TYPO = 1
 # （三）不予公开 …) leaves its characters in the text of the neighbouring rows: '（一）予以公开三、',
 # '1.属于国家秘密办理'. Only these characters can be such debris, and only a few of them at the end.
 # （六）其他处理 is a group too where 三(六) is split into three rows.
-_GROUP_CHARS = frozenset("".join(label_key(f"{g.code}{g.label}") for g in APPLICATION_GROUPS) + "三四五六其他处理")
+GROUP_CHARS = frozenset("".join(label_key(f"{g.code}{g.label}") for g in APPLICATION_GROUPS) + "三四五六其他处理")
 _MAX_DEBRIS = 4
 _MAX_SKIPPED = 6
 
@@ -71,7 +71,7 @@ def _through_debris(key: str, alias: str) -> int:
         while j >= 0 and i >= 0:
             if key[i] == a[j]:
                 j -= 1
-            elif key[i] in _GROUP_CHARS and skipped < _MAX_SKIPPED:
+            elif key[i] in GROUP_CHARS and skipped < _MAX_SKIPPED:
                 skipped += 1
             else:
                 break
@@ -93,7 +93,7 @@ def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: 
         return found
     stripped = key
     for _ in range(_MAX_DEBRIS):
-        if not stripped or stripped[-1] not in _GROUP_CHARS:
+        if not stripped or stripped[-1] not in GROUP_CHARS:
             break
         stripped = stripped[:-1]
         found = _best(stripped, options, EXACT, False)

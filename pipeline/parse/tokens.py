@@ -77,46 +77,58 @@ def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
                     tokens.append(Token(None, whole, cell.lineage, i))
                 continue
             label_parts: list[tuple[int, int]] = []
-            depth = 0  # open brackets: "（单位：万元，保留 4 位小数）" holds a number that is label text
+            # A number inside brackets that close in the same cell is label text: "（单位：万元，保留 4 位小数）".
+            # A bracket that never closes (a label wrapped onto the next line) hides nothing.
+            spans = _bracketed(text)
             for m in _PIECE.finditer(text):
                 start, end = m.span()
                 glued = _GLUED_VALUE.match(m.group())
-                if glued:  # "行政事业性收费5600": a text layer lost the space; a bracket may close before it
-                    head = normalise_text(glued.group(1))
-                    glued = glued if depth + head.count("(") - head.count(")") <= 0 else None
-                if glued:
+                if glued and not _inside(spans, start + glued.end(1)):  # "行政事业性收费5600": the space was lost
                     label_parts.append((start, start + glued.end(1)))
                     start += glued.end(1)
-                    depth = 0
                 piece = read_value(text[start:end])
                 if piece is not None and piece.semantic == BLANK:  # only invisible characters: nothing there
                     continue
-                if depth == 0 and piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
+                if not _inside(spans, start) and piece is not None and piece.semantic in (NUMBER, ZERO, NOT_APPLICABLE):
                     if label_parts:
-                        tokens += _label_tokens(text, label_parts, cell.lineage, i)
+                        tokens += _label_tokens(text, label_parts, cell.lineage, i, spans)
                         label_parts = []
                     tokens.append(Token(None, piece, cell.lineage.shifted(start, end), i))
                 else:
                     label_parts.append((start, end))
-                    piece_text = normalise_text(text[start:end])
-                    depth = max(0, depth + piece_text.count("(") - piece_text.count(")"))
             if label_parts:
-                tokens += _label_tokens(text, label_parts, cell.lineage, i)
+                tokens += _label_tokens(text, label_parts, cell.lineage, i, spans)
     return tokens
 
 
-def _label_tokens(text: str, parts: list[tuple[int, int]], lineage: Lineage, line: int) -> list[Token]:
+_OPEN, _CLOSE = "(（[【〔", ")）]】〕"
+
+
+def _bracketed(text: str) -> list[tuple[int, int]]:
+    """Spans (open, close) of the brackets that close within `text`."""
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for pos, ch in enumerate(text):
+        if ch in _OPEN:
+            stack.append(pos)
+        elif ch in _CLOSE and stack:
+            spans.append((stack.pop(), pos))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a < pos < b for a, b in spans)
+
+
+def _label_tokens(
+    text: str, parts: list[tuple[int, int]], lineage: Lineage, line: int, spans: list[tuple[int, int]]
+) -> list[Token]:
     """Label text, with the numbers glued inside it (outside brackets) cut out as value tokens."""
     start, end = parts[0][0], parts[-1][1]
     out: list[Token] = []
     label_start = start
-    depth = 0
-    pos = start
     for m in _EMBEDDED.finditer(text, start, end):
-        between = normalise_text(text[pos : m.start()])
-        depth = max(0, depth + between.count("(") - between.count(")"))
-        pos = m.start()
-        if depth > 0 or _NOT_A_CELL_AFTER.match(text, m.end()):
+        if _inside(spans, m.start()) or _NOT_A_CELL_AFTER.match(text, m.end()):
             continue
         value_end = m.end()
         if _ENUMERATOR_AFTER.match(text, m.end()):
@@ -131,7 +143,7 @@ def _label_tokens(text: str, parts: list[tuple[int, int]], lineage: Lineage, lin
             continue
         glued = value_end < end and not text[value_end].isspace()
         out.append(Token(None, value, lineage.shifted(m.start(), value_end), line, glued))
-        label_start = pos = value_end
+        label_start = value_end
     if text[label_start:end].strip():
         out.append(Token(normalise_text(text[label_start:end]), None, lineage.shifted(label_start, end), line))
     return out
