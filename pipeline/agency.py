@@ -18,6 +18,9 @@ How a name is read:
 5. A name that fits several divisions ("鼓楼区" is in four cities) is narrowed by the provinces and
    cities the title and preamble name. What is still open stays NULL, with a parse issue saying why;
    columns all candidates agree on (level, province) are filled.
+6. A kind written short ("发改委", "人社局", "政府") is written out in full ("发展和改革委员会", …) from
+   pipeline/dictionaries/agency_abbreviations.txt, unless the short form stands for several; a bare
+   level word in place of the region ("区发改局", "县政府") is kept in the name but is no part of the kind.
 """
 
 import re
@@ -26,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
+from pathlib import Path
 
 from pipeline.normalise import edit_distance, normalise_text
 
@@ -77,6 +81,14 @@ KIND_TERMS = (
     "行政审批局", "行政审批服务局", "政务服务管理局", "政务服务和大数据管理局", "科学技术局", "科学技术厅",
     "工业和信息化局", "工业和信息化厅", "档案局", "人民防空办公室", "地方金融监督管理局", "粮食和物资储备局",
 )  # fmt: skip
+ABBREVIATIONS = Path(__file__).parent / "dictionaries" / "agency_abbreviations.txt"
+# A level word where the region would stand, as a body writes its own name ("区发改局", "县政府"), and
+# whether it means a province-level body: None where it cannot tell (市 is also a municipality; 区 is
+# how 宁夏 and 广西 write their 自治区). Longest first.
+_LEVEL_WORDS: dict[str, bool | None] = {
+    "自治区": True, "自治州": False, "自治县": False, "自治旗": False,
+    "省": True, "市": None, "区": None, "州": False, "县": False, "旗": False, "盟": False,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -184,7 +196,8 @@ def divisions() -> Divisions:
 
 def dictionary_lines() -> list[str]:
     """jieba user-dictionary lines: every division name (official, conventional, short) and the
-    agency-kind terms. Official names weigh more than short ones so that "周口市" stays whole."""
+    agency-kind terms, in full and as written short. Official names weigh more than short ones so that
+    "周口市" stays whole."""
     d = divisions()
     words: dict[str, tuple[int, str]] = {}
     for name in d.short:
@@ -193,6 +206,12 @@ def dictionary_lines() -> list[str]:
         words[name] = (3000, "ns")
     for term in KIND_TERMS:
         words.setdefault(term, (3000, "nt"))
+    # Kinds as written short, and what they stand for, so that "大兴工信局" is cut 大兴 / 工信局 and not
+    # 大兴工 / 信局. 政府 is left to jieba's own dictionary, where it weighs far more than 3000.
+    for abbreviation in abbreviations().values():
+        for term in (abbreviation.short, *abbreviation.full, abbreviation.province):
+            if term and term != "政府":
+                words.setdefault(term, (3000, "nt"))
     return [f"{w} {f} {tag}" for w, (f, tag) in sorted(words.items())]
 
 
@@ -201,6 +220,55 @@ def write_dictionary() -> None:
     from pipeline.narrative import REGION_DICTIONARY
 
     REGION_DICTIONARY.write_text("\n".join(dictionary_lines()) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """A kind as people write it short ("发改委") and what it stands for."""
+
+    short: str
+    full: tuple[str, ...]  # more than one: the short form is ambiguous and never expanded
+    province: str | None = None  # the full form at province level, where that differs (政府办 → 人民政府办公厅)
+
+    def expand(self, province_level: bool | None) -> str | None:
+        """The full form, or None when it cannot be told: several forms, or a form that depends on a
+        level that is unknown (`province_level` None)."""
+        if len(self.full) != 1:
+            return None
+        if self.province is None:
+            return self.full[0]
+        if province_level is None:
+            return None
+        return self.province if province_level else self.full[0]
+
+
+@cache
+def abbreviations() -> dict[str, Abbreviation]:
+    """The short forms of agency kinds (pipeline/dictionaries/agency_abbreviations.txt), by short form."""
+    table: dict[str, Abbreviation] = {}
+    for number, line in enumerate(ABBREVIATIONS.read_text(encoding="utf-8").splitlines(), 1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        short, forms, *more = fields
+        province = None
+        for option in more:
+            key, _, value = option.partition("=")
+            if key != "province" or not value:
+                raise ValueError(f"{ABBREVIATIONS.name}:{number}: unknown option {option!r}")
+            province = value
+        if short in table:  # a second line would silently win: one short form, one line
+            raise ValueError(f"{ABBREVIATIONS.name}:{number}: {short} is listed twice")
+        table[short] = Abbreviation(short, tuple(forms.split("|")), province)
+    return table
+
+
+_KINDS = frozenset(KIND_TERMS)
+
+
+def _is_kind(text: str) -> bool:
+    """Whether `text` is an agency kind, in full or written short."""
+    return text in _KINDS or text in abbreviations()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -442,10 +510,17 @@ def resolve(agency: str | None, context_text: str = "") -> AgencyInfo:
         zone, rest = zone_match["zone"], zone_match["rest"]
     town = _TOWNSHIP.match(rest) if zone is None else None
     township = town["town"] if town else None
+    level_word = None
     if town:
         kind = (town["type"] + town["body"].removeprefix("街道")) if town["body"] else None
+        body = rest[len(township or "") :]  # as printed after the township's name
     else:
-        kind = rest or None
+        kind = body = rest or None
+        # A level word where the region would stand ("区发改局"): part of the name, not of the kind.
+        if kind and not mentions and zone is None and not _is_kind(kind):
+            level_word = next((w for w in _LEVEL_WORDS if kind.startswith(w) and _is_kind(kind[len(w) :])), None)
+            if level_word:
+                kind = kind[len(level_word) :]
 
     candidates: list[Region] = list(mentions[-1].candidates) if mentions else []
     if len(candidates) > 1 and not unresolved_misread:
@@ -510,7 +585,35 @@ def resolve(agency: str | None, context_text: str = "") -> AgencyInfo:
             region.name if unique or region.level == PROVINCE else (region.city or region.province) + region.name
         )
     prefix = qualified if qualified is not None else name[:pos]
-    normalised = prefix + (zone or "") + (township or "") + (rest if town is None else rest[len(township or "") :])
+    head = prefix + (zone or "") + (township or "")
+    abbreviation = abbreviations().get(kind or "")
+    if abbreviation is not None:
+        # Whether this is a province-level body (政府办 is its 办公厅 there): from the region's level,
+        # else from a bare level word, else unknown.
+        province_level = level == PROVINCE if level is not None else _LEVEL_WORDS[level_word] if level_word else None
+        full = abbreviation.expand(province_level)
+        # A township's kind holds its type (镇政府 → 镇人民政府); in the name the body follows the township.
+        town_type = town["type"] if town else ""
+        if full is not None and full.startswith(town_type):
+            kind = full
+            body = full[len(town_type) :] if town else (level_word or "") + full
+            issues.append(
+                (
+                    "agency_abbreviation_expanded",
+                    f"{abbreviation.short} is short for {full}: {agency} read as {head + body}",
+                )
+            )
+        elif full is None:
+            forms = " or ".join(abbreviation.full)
+            if abbreviation.province is not None and len(abbreviation.full) == 1:
+                forms += f" ({abbreviation.province} at province level, and the level is not known)"
+            issues.append(
+                (
+                    "agency_abbreviation_ambiguous",
+                    f"{abbreviation.short} in {agency} may stand for {forms}: kept as printed",
+                )
+            )
+    normalised = head + (body or "")
     return AgencyInfo(
         agency=agency,
         normalised=normalised or None,

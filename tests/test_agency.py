@@ -295,6 +295,151 @@ def test_no_agency() -> None:
     assert resolve(None) == AgencyInfo(None)
 
 
+# --- kinds as people write them -----------------------------------------------------------------------
+
+
+def test_abbreviated_kind_is_written_out_in_full() -> None:
+    info = resolve("上海市科委")
+    assert (info.agency, info.normalised) == ("上海市科委", "上海市科学技术委员会")
+    assert region_of(info) == ("科学技术委员会", "province", "上海市", None, None, None, "310000")
+    assert info.issues == (
+        ("agency_abbreviation_expanded", "科委 is short for 科学技术委员会: 上海市科委 read as 上海市科学技术委员会"),
+    )
+    huaian = resolve("淮安市发改委")
+    assert huaian.normalised == "淮安市发展和改革委员会"
+    assert region_of(huaian) == ("发展和改革委员会", "city", "江苏省", "淮安市", None, None, "320800")
+    shuyang = resolve("沭阳县人社局")
+    assert shuyang.normalised == "沭阳县人力资源和社会保障局"
+    assert region_of(shuyang) == ("人力资源和社会保障局", "county", "江苏省", "宿迁市", "沭阳县", None, "321322")
+    assert [code for code, _ in shuyang.issues] == ["agency_abbreviation_expanded"]
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        ("卫健委", "卫生健康委员会"), ("发改局", "发展和改革局"), ("住建局", "住房和城乡建设局"),
+        ("市场监管局", "市场监督管理局"), ("文旅局", "文化和旅游局"), ("应急局", "应急管理局"),
+        ("医保局", "医疗保障局"), ("退役军人局", "退役军人事务局"), ("交通局", "交通运输局"),
+        ("国资委", "国有资产监督管理委员会"), ("工信局", "工业和信息化局"), ("人防办", "人民防空办公室"),
+        ("政府", "人民政府"), ("政府办", "人民政府办公室"), ("编办", "机构编制委员会办公室"), ("城管局", "城市管理局"),
+    ],
+)  # fmt: skip
+def test_common_abbreviations(short: str, full: str) -> None:
+    info = resolve("淮安市" + short)
+    assert (info.normalised, info.kind, info.division_code) == ("淮安市" + full, full, "320800")
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["自然资源局", "生态环境局", "农业农村局", "统计局", "审计局", "司法局", "民政局", "财政局", "公安局", "教育局",
+     "商务局", "水利局", "林业局", "发展和改革委员会"],
+)  # fmt: skip
+def test_full_kinds_are_left_alone(kind: str) -> None:
+    info = resolve("淮安市" + kind)
+    assert (info.normalised, info.kind, info.issues) == ("淮安市" + kind, kind, ())
+
+
+def test_bare_level_word_keeps_the_region_resolution() -> None:
+    # The preamble names the province: it is taken, as for any name without a region.
+    info = resolve("区发改局", "区发改局2023年政府信息公开工作年度报告\n本报告由福建省福州市鼓楼区发展和改革局编制")
+    assert (info.agency, info.normalised) == ("区发改局", "区发展和改革局")
+    assert region_of(info) == ("发展和改革局", None, "福建省", None, None, None, None)
+    assert info.issues == (
+        (
+            "agency_province_from_context",
+            "区发改局: no division in the name; province 福建省, the only one the title and opening text name",
+        ),
+        ("agency_no_region", "区发改局: no administrative division found in the name"),
+        ("agency_abbreviation_expanded", "发改局 is short for 发展和改革局: 区发改局 read as 区发展和改革局"),
+    )
+    # A preamble naming only the city and district names no province: the region stays NULL.
+    bare = resolve("区发改局", "福州市鼓楼区发展和改革局2023年政府信息公开工作年度报告")
+    assert region_of(bare) == ("发展和改革局", None, None, None, None, None, None)
+    assert bare.normalised == "区发展和改革局"
+    county = resolve("县人社局")
+    assert (county.normalised, county.kind) == ("县人力资源和社会保障局", "人力资源和社会保障局")
+    assert [code for code, _ in county.issues] == ["agency_no_region", "agency_abbreviation_expanded"]
+    # A full kind after a bare level word: the word is no part of the kind, and nothing is expanded.
+    police = resolve("县公安局")
+    assert (police.normalised, police.kind) == ("县公安局", "公安局")
+    assert [code for code, _ in police.issues] == ["agency_no_region"]
+
+
+def test_unknown_abbreviation_stays_as_printed() -> None:
+    info = resolve("淮安市某某局")
+    assert (info.normalised, info.kind, info.division_code, info.issues) == ("淮安市某某局", "某某局", "320800", ())
+    bare = resolve("县某某局")  # not a kind after the level word: the level word stays in the kind
+    assert (bare.normalised, bare.kind) == ("县某某局", "县某某局")
+    assert [code for code, _ in bare.issues] == ["agency_no_region"]
+
+
+def test_ambiguous_abbreviation_is_never_expanded() -> None:
+    info = resolve("淮安市经信局")  # 工业和信息化局 or 经济和信息化局
+    assert (info.agency, info.normalised, info.kind) == ("淮安市经信局", "淮安市经信局", "经信局")
+    assert info.issues == (
+        (
+            "agency_abbreviation_ambiguous",
+            "经信局 in 淮安市经信局 may stand for 工业和信息化局 or 经济和信息化局: kept as printed",
+        ),
+    )
+    assert resolve("上海市住建委").normalised == "上海市住建委"
+
+
+def test_government_office_by_level() -> None:
+    # A province's or municipality's 政府办 is its 办公厅; elsewhere its 办公室.
+    shanghai = resolve("上海市政府办")
+    assert (shanghai.normalised, shanghai.kind, shanghai.level) == (
+        "上海市人民政府办公厅",
+        "人民政府办公厅",
+        "province",
+    )
+    assert resolve("淮安市政府办").normalised == "淮安市人民政府办公室"
+    assert resolve("县政府办").normalised == "县人民政府办公室"
+    unknown = resolve("市政府办")  # 市 may be a municipality
+    assert (unknown.normalised, unknown.kind) == ("市政府办", "政府办")
+    assert unknown.issues[-1] == (
+        "agency_abbreviation_ambiguous",
+        "政府办 in 市政府办 may stand for 人民政府办公室 (人民政府办公厅 at province level, and the level is not "
+        "known): kept as printed",
+    )
+    county = resolve("县政府")
+    assert (county.normalised, county.kind) == ("县人民政府", "人民政府")
+
+
+def test_township_and_zone_bodies_written_short() -> None:
+    town = resolve("沭阳县钱集镇政府")
+    assert town.normalised == "沭阳县钱集镇人民政府"
+    assert region_of(town) == ("镇人民政府", "township", "江苏省", "宿迁市", "沭阳县", "钱集镇", None)
+    street = resolve("淮安市清江浦区清河街道办")
+    assert (street.normalised, street.kind) == ("清江浦区清河街道办事处", "街道办事处")
+    zone = resolve("平潭综合实验区管委会")
+    assert (zone.normalised, zone.kind) == ("平潭综合实验区管理委员会", "管理委员会")
+    assert [code for code, _ in zone.issues] == ["agency_special_zone", "agency_abbreviation_expanded"]
+
+
+def test_abbreviation_table() -> None:
+    table = agency.abbreviations()
+    assert table["发改委"] == agency.Abbreviation("发改委", ("发展和改革委员会",))
+    assert table["政府办"].province == "人民政府办公厅"
+    assert table["经信局"].expand(province_level=False) is None
+    for abbreviation in table.values():
+        assert len(set(abbreviation.full)) == len(abbreviation.full)
+        for full in abbreviation.full:
+            assert full not in table, f"{abbreviation.short} → {full}, itself a short form"
+
+
+def test_abbreviation_table_rejects_a_short_form_listed_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "agency_abbreviations.txt"
+    table.write_text("# comment\n发改委 发展和改革委员会\n发改委 发展和改革局\n", encoding="utf-8")
+    monkeypatch.setattr(agency, "ABBREVIATIONS", table)
+    agency.abbreviations.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="发改委 is listed twice"):
+            agency.abbreviations()
+    finally:
+        agency.abbreviations.cache_clear()
+
+
 # --- the dictionary, the look-alike table and the pinned package ------------------------------------
 
 
@@ -303,12 +448,17 @@ def test_jieba_cuts_agency_names_with_the_region_dictionary() -> None:
     assert agency._segment("卫辉市公安局") == ["卫辉市", "公安局"]
     assert agency._segment("新乡市卫辉市公安局") == ["新乡市", "卫辉市", "公安局"]
     assert agency._segment("淮安市发展和改革委员会") == ["淮安市", "发展和改革委员会"]
+    # Kinds written short are in the dictionary too: without them, 大兴工 / 信局.
+    assert agency._segment("大兴工信局") == ["大兴", "工信局"]
+    assert agency._segment("沭阳县人社局") == ["沭阳县", "人社局"]
 
 
 def test_shipped_region_dictionary_matches_the_division_data() -> None:
     shipped = REGION_DICTIONARY.read_text(encoding="utf-8").splitlines()
     assert shipped == agency.dictionary_lines()  # regenerate: python -m pipeline.agency write-dictionary
     assert "卫辉市 3000 ns" in shipped and "公安局 3000 nt" in shipped
+    assert "发改委 3000 nt" in shipped and "国有资产监督管理委员会 3000 nt" in shipped
+    assert not any(line.startswith("政府 ") for line in shipped)  # left to jieba's own, heavier weight
 
 
 def test_look_alike_table() -> None:
