@@ -230,3 +230,33 @@ def test_row_wrapped_onto_a_second_label_line() -> None:
     report = parse(text)
     assert values(report, "applications", "3.6.1") == [0] * 7
     assert not any(i.code == "unmatched_values" for i in report.issues)
+
+
+def _numbers_first(text: str) -> str:
+    """Every row's numbers moved before its label, as pdfminer without box flow prints a table."""
+    out = []
+    for line in text.splitlines():
+        m = re.fullmatch(r"(.*?[^\d /])((?: [\d/]+)+)", line)
+        if m and not line.startswith(("二、", "三、", "四、")) and "件数" not in line:
+            out += [m[2].strip(), m[1]]
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def test_numbers_printed_before_their_labels() -> None:
+    """Read label-then-numbers, each row would take the row before it's numbers: a wrong table that still
+    adds up row by row. Read numbers-then-label only when every row and column then adds up."""
+    rows = {"1": "5 1 0 0 0 0 6", "3.1": "4 1 0 0 0 0 5", "3.4.1": "1 0 0 0 0 0 1", "3.7": "5 1 0 0 0 0 6"}
+    text = _numbers_first(report_text(rows))
+    assert "5 1 0 0 0 0 6\n本年新收政府信息公开申请数量" in text
+    report = parse(text)
+    assert values(report, "applications", "1") == [5, 1, 0, 0, 0, 0, 6]
+    assert values(report, "applications", "3.4.1") == [1, 0, 0, 0, 0, 0, 1]
+    assert values(report, "proactive", "administrative_licensing") == [120]
+    assert {c.read_as for c in report.cells if c.table == "applications"} == {"by_position_verified"}
+    # A source error (三(七) not the sum of the results) leaves no verified reading: NULL, not shifted rows.
+    broken = _numbers_first(report_text(rows | {"3.7": "6 1 0 0 0 0 7"}))
+    report = parse(broken)
+    assert values(report, "applications", "1") == [None] * 7
+    assert any(i.code == "values_before_labels" for i in report.issues)

@@ -18,7 +18,7 @@ from pipeline.catalogue import (
     Template,
 )
 from pipeline.document import Line
-from pipeline.normalise import ABSENT, label_key
+from pipeline.normalise import ABSENT, UNREADABLE, label_key
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
 from pipeline.parse.digits import Group, Span, segmentations, values_of
 from pipeline.parse.labels import EXACT, GROUP_CHARS, best_match
@@ -32,7 +32,7 @@ from pipeline.parse.model import (
     ParseIssue,
     Section,
 )
-from pipeline.parse.tokens import Run, Token, describe, fit, glued_digits, runs, tokenize
+from pipeline.parse.tokens import Run, Token, describe, fit, glued_digits, runs, tokenize, values_before_labels
 
 COLUMNS = [c.key for c in APPLICANT_COLUMNS]
 _WIDTH = len(COLUMNS)
@@ -69,7 +69,13 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         glued = glued_digits(tokens)
         order = {r.key: i for i, r in enumerate(ALL_APPLICATION_ROWS)}
         last = -1
-        for run in runs(tokens):
+        section_runs = runs(tokens)
+        # '其他' (三(六)3) also ends the applicant header ('…法律服务机构其他'): only long labels tell a row here.
+        every_row = [(r, tuple(a for a in (r.label, *r.aliases) if len(a) >= 4)) for r in ALL_APPLICATION_ROWS]
+        flipped = values_before_labels(section_runs, lambda key: best_match(key, every_row) is not None)
+        if flipped is not None:
+            section_runs = flipped
+        for run in section_runs:
             if not run.values:
                 continue
             options = [(r, (r.label, *r.aliases)) for r in ALL_APPLICATION_ROWS if r.key not in found]
@@ -102,6 +108,8 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     template = TEMPLATES[layout or TEMPLATE_2021]
     if "3.6" in found and split:
         issues.append(ParseIssue(APPLICATIONS, "3.6", "mixed_layout", "both 三(六) as one row and its sub-rows"))
+    if section is not None and flipped is not None:
+        return _flipped(found, sequence, template, issues), issues, layout
     in_order = _read_in_order(sequence, template, issues)
     if in_order is not None:
         return in_order, [i for i in issues if i.code != "unmatched_values"], layout
@@ -141,6 +149,55 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         cells[row.key] = _application_row(row, values, missing_col if table_lacks_column else None, issues)
     _resolve_open_rows(open_rows, cells, template, issues)
     return [c for row in template.application_rows for c in cells[row.key]], issues, layout
+
+
+def _flipped(
+    found: dict[str, Run],
+    sequence: list[tuple[Run, ApplicationRow | None]],
+    template: Template,
+    issues: list[ParseIssue],
+) -> list[ParsedCell]:
+    """Every row's numbers printed before its label: read that way only when it gives every row seven
+    numbers, H2 in each and H1/H3 in every column; otherwise the whole table is NULL (read the usual way,
+    each row would take the numbers of the row before it)."""
+    rows = template.application_rows
+    grid: dict[str, list[float | None]] = {}
+    for row in rows:
+        run = found.get(row.key)
+        if run is None or len(run.values) != _WIDTH:
+            break
+        grid[row.key] = [t.value.value if t.value else None for t in run.values]
+    complete = len(grid) == len(rows) and all(r is not None for r, _ in sequence)
+    holds = (
+        complete
+        and all(None not in v and sum(v[:-1]) == v[-1] for v in grid.values())  # type: ignore[arg-type]
+        and _columns_hold(grid, [r.key for r in template.leaves], assessable=True)
+    )
+    if holds:
+        issues.append(
+            ParseIssue(
+                APPLICATIONS,
+                None,
+                "values_before_labels",
+                "every row's numbers stand before its label; read so, every row has seven numbers and H2, H1 "
+                "and H3 hold",
+            )
+        )
+        return [
+            token_cell(APPLICATIONS, r.key, c, t, BY_POSITION_VERIFIED)
+            for r in rows
+            for c, t in zip(COLUMNS, found[r.key].values, strict=True)
+        ]
+    issues.append(
+        ParseIssue(
+            APPLICATIONS,
+            None,
+            "values_before_labels",
+            "the numbers stand before their labels (the first follow only the header, the last label has none "
+            "after it), and read so the rows do not add up: every cell NULL",
+        )
+    )
+    return [ParsedCell(APPLICATIONS, r.key, c, None, UNREADABLE) for r in rows for c in COLUMNS]
 
 
 def _read_in_order(

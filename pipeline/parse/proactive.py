@@ -2,12 +2,12 @@
 
 from pipeline.catalogue import TEMPLATE_2019, TEMPLATE_2021, ProactiveItem, Template
 from pipeline.document import Line
-from pipeline.normalise import ABSENT, label_key
+from pipeline.normalise import ABSENT, UNREADABLE, label_key
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
 from pipeline.parse.digits import Group, segmentations, values_of
 from pipeline.parse.labels import EXACT, best_match
 from pipeline.parse.model import PROACTIVE, SPLIT_BY_COUNT, SPLIT_BY_RULE, ParsedCell, ParseIssue, Section
-from pipeline.parse.tokens import Token, describe, fit, glued_digits, runs, tokenize
+from pipeline.parse.tokens import Run, Token, describe, fit, glued_digits, runs, tokenize, values_before_labels
 
 # Outside evidence that may choose between cuts of a run of section-二 digits (spec Appendix C): what
 # is in force includes what was issued this year; what is published in all includes this year's.
@@ -24,20 +24,49 @@ def parse_proactive(lines: list[Line], section: Section | None, template: Templa
     issues: list[ParseIssue] = []
     found: dict[str, list[Token]] = {}
     glued = False
+    flipped: list[Run] | None = None
     if section is not None:
         tokens = tokenize(lines[section.first_line + 1 : section.end_line], section.first_line + 1)
         glued = glued_digits(tokens)
-        for run in runs(tokens):
+        section_runs = runs(tokens)
+        every_item = [(p, (p.label, *p.aliases)) for p in template.proactive]
+        flipped = values_before_labels(section_runs, lambda key: best_match(key, every_item, EXACT) is not None)
+        if flipped is not None:
+            section_runs = flipped
+        for run in section_runs:
             if not run.values:
                 continue
             options = [(p, (p.label, *p.aliases)) for p in template.proactive if p.key not in found]
-            item = best_match(run.key, options, EXACT if run.blank_only else 1)
+            # Numbers before labels: an item's label is followed by the next sub-table's header.
+            key = run.key if flipped is None else run.key.split("第二十条")[0]
+            item = best_match(key, options, EXACT if run.blank_only else 1)
             if item is None and run.blank_only:
                 continue
             if item is None:
                 issues.append(ParseIssue(PROACTIVE, None, "unmatched_values", describe(run)))
                 continue
             found[item.key] = fit(run.values, len(item.columns))
+    if flipped is not None:
+        counts_fit = all(
+            len(v) == len(template_item.columns)
+            for template_item in template.proactive
+            if (v := found.get(template_item.key)) is not None
+        )
+        if not counts_fit or any(i.code == "unmatched_values" for i in issues):
+            issues.append(
+                ParseIssue(
+                    PROACTIVE,
+                    None,
+                    "values_before_labels",
+                    "the numbers stand before their labels and do not pair up with them one row each: every cell NULL",
+                )
+            )
+            return [
+                ParsedCell(PROACTIVE, p.key, c, None, UNREADABLE) for p in template.proactive for c in p.columns
+            ], issues
+        issues.append(
+            ParseIssue(PROACTIVE, None, "values_before_labels", "every item's numbers stand before its label: read so")
+        )
     for item in template.proactive:
         values = found.get(item.key)
         if values is None:

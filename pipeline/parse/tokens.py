@@ -1,7 +1,9 @@
 """Tokens: every cell becomes label text or values; space-separated runs of numbers are split apart,
 and numbers glued into label text (flattened crawls: '…申请数量1000001二、上年结转…') are cut out of it."""
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.document import Line, Lineage
@@ -190,6 +192,22 @@ def runs(tokens: list[Token]) -> list[Run]:
     if labels or values:
         out.append(Run(labels, values))
     return out
+
+
+def values_before_labels(section_runs: list[Run], is_row_label: Callable[[str], bool]) -> list[Run] | None:
+    """Runs re-paired label-after-values when an extraction printed every row's numbers before its label
+    (pdfminer without box flow: '6 0 0 0 0 0 6 一、本年新收…数量 0 0 0 0 0 0 0 二、上年结转…'). The mark: the
+    first numbers follow only the header (no row label before them) and a row label ends the section with
+    nothing after it. None when the section does not show both."""
+    with_values = [i for i, r in enumerate(section_runs) if r.values]
+    if not with_values or is_row_label(section_runs[with_values[0]].key):
+        return None
+    last = section_runs[-1]
+    if last.values or not last.labels or not is_row_label(last.key):
+        return None
+    flipped = [Run(section_runs[0].labels, [])]
+    flipped += [Run(after.labels, before.values) for before, after in itertools.pairwise(section_runs)]
+    return flipped
 
 
 def describe(run: Run) -> str:
