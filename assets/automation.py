@@ -9,6 +9,7 @@
 """
 
 import dagster as dg
+from dagster._core.storage.defs_state.base import set_defs_state_storage  # no public form (1.13)
 
 from assets.ingest import report_documents
 from assets.resources import ReportSource
@@ -160,12 +161,16 @@ def materialize_all(
     add_partitions(instance, sources)
     span = unparsed_span(instance, settings, sources)
     assets = ALL_ASSETS if validate else [a for a in ALL_ASSETS if a is not data_docs]
-    return dg.materialize(
-        [*assets, *(rule_checks if validate else [])],
-        resources=build_resources(settings),
-        instance=instance,
-        selection=None if span else [a.key for a in assets if a is not parsed_reports],
-        tags=partitions_tags(span) if span else None,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
-    )
+    # Dagster looks its definitions-state storage up in a context variable that an instance sets when
+    # entered; one entered and never left (and since collected) leaves a dead weak reference there, and
+    # loading the definitions then fails ("undefined DagsterInstance weakref"). Declare this run's own.
+    with set_defs_state_storage(instance.defs_state_storage):
+        return dg.materialize(
+            [*assets, *(rule_checks if validate else [])],
+            resources=build_resources(settings),
+            instance=instance,
+            selection=None if span else [a.key for a in assets if a is not parsed_reports],
+            tags=partitions_tags(span) if span else None,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
+        )

@@ -44,6 +44,9 @@ class Line:
     cells: list[Cell]
     # True for rows of a real table grid, where an empty cell is a printed blank, not layout padding.
     grid: bool = False
+    # Text dumps: the character offset where the line starts, so that a cell's `char_start` minus it is
+    # the column a layout dump (pdftotext -layout) printed the cell at.
+    offset: int | None = None
 
     @property
     def text(self) -> str:

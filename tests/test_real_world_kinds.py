@@ -260,3 +260,32 @@ def test_numbers_printed_before_their_labels() -> None:
     report = parse(broken)
     assert values(report, "applications", "1") == [None] * 7
     assert any(i.code == "values_before_labels" for i in report.issues)
+
+
+def test_layout_dump_columns_put_a_wrapped_row_in_order() -> None:
+    """pdftotext -layout prints each cell where the page has it: a wrapped row's 总计 on its first line and
+    the rest on the next. The columns the whole rows share put the wrapped one back in order."""
+
+    def row(label: str, cells: list[str]) -> str:
+        line = label.ljust(30)
+        for col, value in zip((32, 40, 46, 52, 58, 64, 70), cells, strict=True):
+            line = line.ljust(col) + value if value else line
+        return line.rstrip()
+
+    lines = report_text().splitlines()
+    start = lines.index("三、收到和处理政府信息公开申请情况") + 3
+    table = []
+    for row_def in TEMPLATES["2021"].application_rows:
+        cells = ["0"] * 7
+        if row_def.key in ("1", "3.7"):
+            cells = ["5", "1", "0", "0", "0", "0", "6"]
+        if row_def.key == "3.2":
+            table += [row("（二）部分公开（区分处理的，只计这一情", [""] * 6 + ["6"])]
+            table += [row("", ["5", "1", "0", "0", "0", "0", ""]), "形，不计其他情形）"]
+            continue
+        table.append(row(row_def.label, cells))
+    text = "\n".join(lines[:start] + table + lines[start + 25 :]) + "\n"
+    assert "只计这一情" + " " * 10 in text
+    report = parse(text)
+    assert values(report, "applications", "3.2") == [5, 1, 0, 0, 0, 0, 6]
+    assert not any(i.row_key == "3.2" for i in report.issues)

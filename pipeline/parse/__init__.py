@@ -36,7 +36,9 @@ def simplified(doc: Document) -> Document:
     sample = "".join(line.text for line in doc.lines[:400])
     if not is_traditional(sample):
         return doc
-    lines = [Line([Cell(to_simplified(c.text), c.lineage) for c in line.cells], line.grid) for line in doc.lines]
+    lines = [
+        Line([Cell(to_simplified(c.text), c.lineage) for c in line.cells], line.grid, line.offset) for line in doc.lines
+    ]
     title = to_simplified(doc.title) if doc.title else None
     return Document(doc.format, lines, title, {**doc.meta, "converted": "traditional to simplified"}, doc.pages)
 

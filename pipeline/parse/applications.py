@@ -6,6 +6,7 @@ down the columns over every row still open. What no rule decides stays NULL with
 """
 
 import itertools
+import statistics
 from dataclasses import dataclass
 
 from pipeline.catalogue import (
@@ -130,6 +131,7 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         missing_col = next(c.key for c in APPLICANT_COLUMNS if c.key not in header_cols)
     cells: dict[str, list[ParsedCell]] = {}
     open_rows: list[_OpenRow] = []
+    columns = _layout_columns(list(found.values()), lines)
     for row in template.application_rows:
         run = found.get(row.key)
         if run is None:
@@ -146,7 +148,11 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             else:
                 open_rows.append(_OpenRow(row, values, pieces, segmentations(pieces, _ROW_CUTS)))
             continue
-        cells[row.key] = _application_row(row, values, missing_col if table_lacks_column else None, issues)
+        placed = None
+        if len(values) == _WIDTH and spread_over_lines(values) and columns is not None:
+            placed = _by_column(values, lines, columns)  # the layout's columns give the order
+        missing = missing_col if table_lacks_column else None
+        cells[row.key] = _application_row(row, placed or values, missing, issues, ordered=placed is not None)
     _resolve_open_rows(open_rows, cells, template, issues)
     return [c for row in template.application_rows for c in cells[row.key]], issues, layout
 
@@ -335,11 +341,57 @@ def _continues(previous: tuple[Run, ApplicationRow | None], run: Run) -> bool:
     the rest of the row's numbers with it ('1.申请人无正当理由逾期不补正、 0' / '行政机关不再处理其政府信息公开
     0 0 0 0 0 0'). Its text must be a piece of that row's label (group-label debris aside)."""
     before, row = previous
-    if row is None or len(before.values) + len(run.values) != _WIDTH:
+    if row is None or len(before.values) + len(run.values) not in (_WIDTH - 1, _WIDTH):  # a table may lack a column
         return False
     piece = "".join(ch for ch in run.key if ch not in GROUP_CHARS)
     label = "".join(ch for ch in label_key(row.label) if ch not in GROUP_CHARS)
     return len(piece) >= 2 and piece in label
+
+
+def _column(tok: Token, lines: list[Line]) -> float | None:
+    """The column a layout dump printed a token at (the middle of its characters), for text dumps."""
+    offset = lines[tok.line].offset if 0 <= tok.line < len(lines) else None
+    if offset is None or tok.lineage.char_start is None or tok.lineage.char_end is None:
+        return None
+    return (tok.lineage.char_start + tok.lineage.char_end) / 2 - offset
+
+
+def _layout_columns(found: list[Run], lines: list[Line]) -> tuple[list[float], float] | None:
+    """Where a layout dump (pdftotext -layout) prints the seven applicant columns: the median column of
+    each value over the rows printed whole on one line, with how far a value may sit from it. None
+    unless at least three rows agree and the columns stand apart in order."""
+    samples = []
+    for run in found:
+        values = fit(run.values, _WIDTH)
+        if len(values) == _WIDTH and len({t.line for t in values}) == 1:
+            cols = [_column(t, lines) for t in values]
+            if None not in cols:
+                samples.append(cols)
+    if len(samples) < 3:
+        return None
+    centres = [statistics.median(c[i] for c in samples) for i in range(_WIDTH)]  # type: ignore[misc]
+    gaps = [b - a for a, b in itertools.pairwise(centres)]
+    if min(gaps) < 2:
+        return None
+    tolerance = min(gaps) / 2
+    agreeing = [c for c in samples if all(abs(c[i] - centres[i]) < tolerance for i in range(_WIDTH))]  # type: ignore[operator]
+    return (centres, tolerance) if len(agreeing) >= 3 else None
+
+
+def _by_column(values: list[Token], lines: list[Line], columns: tuple[list[float], float]) -> list[Token] | None:
+    """A row's values put in column order by where the layout printed them, when each sits within reach
+    of a different column. None otherwise."""
+    centres, tolerance = columns
+    placed: dict[int, Token] = {}
+    for tok in values:
+        col = _column(tok, lines)
+        if col is None:
+            return None
+        nearest = min(range(_WIDTH), key=lambda i: abs(centres[i] - col))
+        if abs(centres[nearest] - col) >= tolerance or nearest in placed:
+            return None
+        placed[nearest] = tok
+    return [placed[i] for i in range(_WIDTH)]
 
 
 def spread_over_lines(values: list[Token]) -> bool:
@@ -353,10 +405,12 @@ def spread_over_lines(values: list[Token]) -> bool:
 
 
 def _application_row(
-    row: ApplicationRow, values: list[Token], missing_col: str | None, issues: list[ParseIssue]
+    row: ApplicationRow, values: list[Token], missing_col: str | None, issues: list[ParseIssue], ordered: bool = False
 ) -> list[ParsedCell]:
+    """One row's cells from its values; `ordered` when the values were put in column order by where a
+    layout dump printed them."""
     n = len(values)
-    if n == _WIDTH and spread_over_lines(values):
+    if n == _WIDTH and not ordered and spread_over_lines(values):
         nums = [t.value.value if t.value else None for t in values]
         if len(set(nums)) > 1 and (None in nums or sum(nums[:-1]) != nums[-1]):  # type: ignore[arg-type]
             lines = dict.fromkeys(t.line for t in values)

@@ -108,14 +108,14 @@ def split_inline_titles(doc: Document) -> tuple[Document, dict[int, int | None]]
         cut = 0
         for start, end, number, _ in inline_headings(cell.text):
             if cell.text[cut:start].strip():
-                lines.append(Line([Cell(cell.text[cut:start], cell.lineage.shifted(cut, start))]))
+                lines.append(Line([Cell(cell.text[cut:start], cell.lineage.shifted(cut, start))], offset=line.offset))
             titles[len(lines)] = number
-            lines.append(Line([Cell(cell.text[start:end], cell.lineage.shifted(start, end))]))
+            lines.append(Line([Cell(cell.text[start:end], cell.lineage.shifted(start, end))], offset=line.offset))
             cut = end
         if cut == 0:
             lines.append(line)
         elif cell.text[cut:].strip():
-            lines.append(Line([Cell(cell.text[cut:], cell.lineage.shifted(cut, len(cell.text)))]))
+            lines.append(Line([Cell(cell.text[cut:], cell.lineage.shifted(cut, len(cell.text)))], offset=line.offset))
     if len(lines) == len(doc.lines):
         return doc, {}
     return Document(doc.format, lines, doc.title, doc.meta, doc.pages), titles

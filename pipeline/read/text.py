@@ -105,7 +105,7 @@ def text_lines(text: str, page: int | None = None, offset: int = 0) -> list[Line
             if m:
                 start = m.end()
         if cells:
-            lines.append(Line(cells))
+            lines.append(Line(cells, offset=offset + pos))
         pos += len(raw_line) + 1
     return lines
 
