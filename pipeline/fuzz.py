@@ -8,6 +8,13 @@ text, HTML, DOCX and (sampled) PDF with quirks drawn from spec §5 and Appendix 
 Everything is derived from the seed, so a failure is reproduced with
 `python -m pipeline.fuzz --seed N --format F --dump DIR`.
 
+Degraded renderings (`render_degraded`, over `pipeline.degrade`) are what the world makes of a
+publication: a crawler's flattened text, group labels down narrow columns, converters' torn tables,
+lying headers, abbreviated agency names. Each case draws one from its seed (the pseudo-format
+`degraded`), or `--format flatten` (any name of `degrade.DEGRADATIONS`) asks for that one. They are
+scored apart (`check_degraded`): a number where another or none was expected is wrong, as everywhere,
+but a cell left NULL where a number was expected is a miss, counted as the share of cells left NULL.
+
     python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md    # the long profile (make fuzz-long)
 """
 
@@ -28,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import render
+from pipeline import degrade, render
 from pipeline.catalogue import (
     APPLICANT_COLUMNS,
     REVIEW_BLOCKS,
@@ -46,6 +53,16 @@ Key = tuple[str, str, str]  # (table, row, column); ("meta", "agency", "") for t
 
 FORMATS = ("text", "html", "docx", "pdf")
 DEFAULT_FORMATS = ("text", "html", "docx")
+DEGRADED = "degraded"  # pseudo-format: the degradation drawn from the case's seed
+DEGRADATIONS = degrade.DEGRADATIONS
+# How often each degradation is drawn for a case (the PDF-based ones cost a LibreOffice run, 2-4 s)
+DEGRADATION_WEIGHTS = {
+    "flatten": 3,
+    "vertical_labels": 2,
+    "torn_table": 2,
+    "lying_header": 1.5,
+    "abbreviated_name": 1.5,
+}
 TEMPLATE_DOCX = PROJECT_ROOT.parent / "shared" / "fixtures" / "real" / "政务公开年报模版.docx"
 _SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
 _CELL_TABLES = ("proactive", "applications", "review_litigation")
@@ -298,10 +315,17 @@ def random_text_options(
 
 @dataclass(frozen=True)
 class Rendering:
-    fmt: str
+    fmt: str  # a format, or a degraded rendering's recipe ("flatten+abbreviated_name")
     data: bytes
     quirks: str  # the options that differ from the defaults, for the failure message
     options: tuple[Any, ...] = ()  # the option objects drawn (TextOptions, CellStyle), for coverage checks
+    reads_as: str = ""  # the format the pipeline must sniff (a degraded rendering's; else `fmt`)
+    numbers: Numbers | None = None  # what a degraded rendering prints, where it differs from the case's
+    identity: degrade.Identity | None = None  # abbreviated_name: the agency as printed and what it stands for
+
+    @property
+    def format(self) -> str:
+        return self.reads_as or self.fmt
 
 
 def describe(options: Any) -> str:
@@ -370,6 +394,8 @@ def formats_for(numbers: Numbers, seed: int, formats: Sequence[str], pdf_fractio
     (LibreOffice, 1–2 s each) is only rendered for a sampled fraction of the cases."""
     chosen = []
     for fmt in formats:
+        if fmt not in FORMATS:  # a degradation, or `degraded`: see degradations_for
+            continue
         if fmt in ("docx", "pdf") and (numbers["template"] == TEMPLATE_2019 or not TEMPLATE_DOCX.exists()):
             continue
         if fmt == "pdf" and (render.soffice() is None or random.Random(f"{seed}/sample").random() >= pdf_fraction):
@@ -379,13 +405,112 @@ def formats_for(numbers: Numbers, seed: int, formats: Sequence[str], pdf_fractio
 
 
 # ---------------------------------------------------------------------------------------------------
+# Degraded renderings: what crawlers, converters, copyists and people make of a publication
+
+
+def degradations_available() -> dict[str, str]:
+    """The degradations this machine can make, and for each that it cannot, why."""
+    return {name: why for name in DEGRADATIONS if (why := degrade.missing_tools(name))}
+
+
+def primary_degradation(seed: int, available: Sequence[str] = DEGRADATIONS) -> str | None:
+    """The degradation case `seed` draws (among those available here), for the pseudo-format `degraded`."""
+    names = [n for n in DEGRADATIONS if n in available]
+    if not names:
+        return None
+    return random.Random(f"{seed}/degrade").choices(names, [DEGRADATION_WEIGHTS[n] for n in names])[0]
+
+
+def degradation_recipe(seed: int, primary: str) -> tuple[str, ...]:
+    """`primary`, sometimes with a lying header or an abbreviated name on top (both happen to crawled
+    and converted reports alike)."""
+    rng = random.Random(f"{seed}/degrade/{primary}/recipe")
+    recipe = [primary]
+    if primary in ("flatten", "vertical_labels", "torn_table") and rng.random() < 0.2:
+        recipe.append("lying_header")
+    if primary != "abbreviated_name" and rng.random() < 0.2:
+        recipe.append("abbreviated_name")
+    return tuple(recipe)
+
+
+def _degradable_html(numbers: Numbers, rng: random.Random, merged_labels: bool, traditional: bool) -> tuple[bytes, str]:
+    """A table page (UTF-8) to degrade, with the cell and layout quirks of `render_case`. `merged_labels`:
+    group labels in rowspan cells (vertical_labels narrows them); `traditional`: a Big5-gateway copy may be
+    drawn (a degradation that finds labels by text must not get one)."""
+    style = random_style(rng, ("", "", "/", "—"))
+    split = not merged_labels and rng.random() < 0.15
+    layout = render.HtmlLayout(
+        headings=rng.choice(render.HEADING_STYLES) if rng.random() < 0.5 else "canonical",
+        title_form=rng.randrange(render.TITLE_FORMS),
+        layout_table=rng.random() < 0.2,
+        header_cells=rng.random() < 0.3,
+        repeat_labels=not merged_labels and (split or rng.random() < 0.2),
+        split_applications=rng.randint(3, 20) if split else 0,
+        script=rng.choice(("s2t", "s2tw", "s2hk")) if traditional and rng.random() < 0.08 else "",
+    )
+    return render.render_html(numbers, "utf-8", True, style, layout), f"html {describe(style)} {describe(layout)}"
+
+
+def render_degraded(numbers: Numbers, seed: int, primary: str) -> Rendering:
+    """Case `seed` degraded by `primary` (and what `degradation_recipe` adds), reproducibly from the seed.
+    The rendering's `fmt` is the recipe, `reads_as` the format the pipeline reads it as."""
+    if primary not in DEGRADATIONS:
+        raise ValueError(f"unknown degradation {primary!r}; one of {DEGRADATIONS}")
+    recipe = degradation_recipe(seed, primary)
+    rng = random.Random(f"{seed}/degrade/{primary}")
+    steps: list[str] = []
+    identity = None
+    if "abbreviated_name" in recipe:
+        numbers, identity = degrade.abbreviated_name(numbers, rng)
+        steps.append(f"abbreviated_name printed={identity.printed!r} for {identity.full!r}")
+    lie = "lying_header" in recipe
+    office = numbers["template"] != TEMPLATE_2019 and TEMPLATE_DOCX.exists()
+
+    def docx_source() -> bytes:
+        style = random_style(rng, ("", "", "/", "—"))
+        title_form = rng.randrange(render.TITLE_FORMS)
+        steps.append(f"docx title_form={title_form} {describe(style)}".strip())
+        return render.render_docx(numbers, TEMPLATE_DOCX, style, title_form)
+
+    def html_source(merged_labels: bool = False) -> bytes:
+        page, quirks = _degradable_html(numbers, rng, merged_labels, traditional=not lie and not merged_labels)
+        steps.append(quirks.strip())
+        return page
+
+    def lied(data: bytes, fmt: str) -> bytes:
+        if not lie:
+            return data
+        out = degrade.lying_header(data, fmt, rng)
+        steps.append(out.quirks)
+        return out.data
+
+    if primary == "abbreviated_name":
+        fmt = rng.choice(("text", "html", "docx") if office else ("text", "html"))
+        base = render_case(numbers, seed, fmt)
+        out = degrade.Output(base.data, fmt, f"abbreviated_name({fmt}) {base.quirks}".strip())
+    elif primary == "lying_header":
+        fmt = rng.choice(("html", "docx") if office else ("html",))
+        out = degrade.lying_header(docx_source() if fmt == "docx" else html_source(), fmt, rng)
+    elif primary == "flatten":
+        out = degrade.flatten(lied(html_source(), "html"), rng)
+    elif primary == "vertical_labels":
+        out = degrade.vertical_labels(lied(html_source(merged_labels=True), "html"), rng)
+    else:  # torn_table: a DOCX converted as it is or printed to PDF, or a page printed to PDF
+        fmt = rng.choice(("docx", "docx", "html") if office else ("html",))
+        source = docx_source() if fmt == "docx" else html_source()
+        out = degrade.torn_table(lied(source, fmt), fmt, rng)
+    steps.append(out.quirks)
+    return Rendering("+".join(recipe), out.data, "; ".join(steps), (), out.reads_as, numbers, identity)
+
+
+# ---------------------------------------------------------------------------------------------------
 # Round trip and comparison
 
 
 @dataclass(frozen=True)
 class Failure:
     seed: int
-    fmt: str
+    fmt: str  # the format, or a degraded rendering's recipe
     kind: str  # "cell" (a wrong value) or "crash" (an exception or a quarantine)
     key: Key | None
     expected: Any = None
@@ -423,56 +548,158 @@ def compare(numbers: Numbers, report: Any) -> list[tuple[Key, Any, Any, str]]:
     return wrong
 
 
+Diff = tuple[Key, Any, Any, str]  # (key, expected, got, detail)
+
+
+def split_misses(
+    numbers: Numbers, report: Any, identity: degrade.Identity | None = None
+) -> tuple[list[Diff], list[Key]]:
+    """`compare` for a degraded rendering: (wrong, missed). A cell read back NULL (or not at all) where a
+    value was expected is a miss; a value where another or none was expected is wrong, and so is a NULL
+    read as 0 or a blank read as a value. A cell the template lacks is wrong only if it holds a value.
+    With an `identity` (abbreviated_name), the agency's kind and normalised name must be those of the full
+    name, or left as printed (a miss: 交运局 kept as the kind); another expansion is wrong."""
+    wrong: list[Diff] = []
+    missed: list[Key] = []
+    for key, want, have, detail in compare(numbers, report):
+        if (want == "<absent>" and have is None) or (want is None and have == "<missing>"):
+            continue  # nothing expected and nothing read
+        if want is not None and want != "<absent>" and (have is None or have == "<missing>"):
+            missed.append(key)
+        else:
+            wrong.append((key, want, have, detail))
+    if identity is not None:
+        from pipeline import agency
+
+        info = report.agency_info
+        printed, short = identity.printed, identity.short_kind
+        # (field, expected, left as printed: the short kind kept, alone or with the printed region)
+        checks = [("agency_kind", identity.kind, lambda have: printed.endswith(have))]
+        if identity.region_printed == identity.region:  # the region in full: the normalised name is known
+            full = agency.resolve(identity.full).normalised
+            checks.append(("agency_normalised", full, lambda have: have.endswith(short)))
+        for field_name, want, as_printed in checks:
+            have = getattr(info, field_name.removeprefix("agency_"), None) if info is not None else None
+            key = ("meta", field_name, "")
+            if have == want:
+                continue
+            if have is None or as_printed(have):
+                missed.append(key)
+            else:
+                wrong.append((key, want, have, f"(printed {printed!r})"))
+    return wrong, missed
+
+
 def _crash(seed: int, fmt: str, stage: str, exc: BaseException, quirks: str = "") -> Failure:
     return Failure(seed, fmt, "crash", None, detail=f"{stage}: {type(exc).__name__}: {exc}", quirks=quirks)
 
 
-def check_rendering(numbers: Numbers, seed: int, rendering: Rendering, workdir: Path) -> list[Failure]:
-    """Read one rendering back the way the pipeline reads a raw file (sniff, then ingest.process, which
-    parses and builds the warehouse frames) and compare every cell. A sniff to the wrong format, a
-    quarantine or an exception is a crash."""
+def read_back(seed: int, rendering: Rendering, workdir: Path) -> tuple[Any, list[Failure]]:
+    """Read one rendering the way the pipeline reads a raw file (sniff, then ingest.process, which parses
+    and builds the warehouse frames): (the parsed report, []) or (None, [the crash]). A sniff to the wrong
+    format, a quarantine or an exception is a crash."""
     from pipeline import ingest
     from pipeline.sniff import sniff
 
     fmt, quirks = rendering.fmt, rendering.quirks
-    path = workdir / f"fuzz_{seed}{_SUFFIX[fmt]}"
+    path = workdir / f"fuzz_{seed}{_SUFFIX[rendering.format]}"
     path.write_bytes(rendering.data)
     settings = Settings(raw_dir=workdir, warehouse=workdir / "unused.duckdb")
     try:
         source = sniff(path, settings)
-        if source.format != fmt:
+        if source.format != rendering.format:
             detail = f"sniffed as {source.format} ({source.reason_code}: {source.reason})"
-            return [Failure(seed, fmt, "crash", None, detail=detail, quirks=quirks)]
+            return None, [Failure(seed, fmt, "crash", None, detail=detail, quirks=quirks)]
         outcome = ingest.process(source, settings)
     except Exception as exc:  # the pipeline promises not to raise for a bad file, so this is a bug too
-        return [_crash(seed, fmt, "pipeline", exc, quirks)]
+        return None, [_crash(seed, fmt, "pipeline", exc, quirks)]
     finally:
         path.unlink(missing_ok=True)
     if outcome.reason_code is not None or outcome.report is None:
         detail = f"quarantined as {outcome.reason_code}: {outcome.reason}"
-        return [Failure(seed, fmt, "crash", None, detail=detail, quirks=quirks)]
+        return None, [Failure(seed, fmt, "crash", None, detail=detail, quirks=quirks)]
+    return outcome.report, []
+
+
+def check_rendering(numbers: Numbers, seed: int, rendering: Rendering, workdir: Path) -> list[Failure]:
+    """Read one rendering back and compare every cell, strictly: any difference is a failure."""
+    report, crashed = read_back(seed, rendering, workdir)
+    if report is None:
+        return crashed
     return [
-        Failure(seed, fmt, "cell", key, want, have, detail, quirks)
-        for key, want, have, detail in compare(numbers, outcome.report)
+        Failure(seed, rendering.fmt, "cell", key, want, have, detail, rendering.quirks)
+        for key, want, have, detail in compare(numbers, report)
     ]
+
+
+@dataclass
+class DegradedOutcome:
+    """One degraded rendering read back: its recipe, how it was made, and what came back."""
+
+    recipe: str  # "flatten+abbreviated_name"
+    route: str  # the primary degradation and its tool or style ("torn_table markitdown(docx)")
+    values: int  # expected cells holding a value (identity fields included)
+    missed: int  # of those, read back NULL
+    wrong: int
+    crashed: bool
+    seconds: float = 0.0
+
+
+def check_degraded(
+    numbers: Numbers, seed: int, rendering: Rendering, workdir: Path
+) -> tuple[DegradedOutcome, list[Failure]]:
+    """Read a degraded rendering back: wrong values and crashes are failures, NULLs are counted misses."""
+    numbers = rendering.numbers or numbers
+    report, crashed = read_back(seed, rendering, workdir)
+    identity = rendering.identity
+    named = 0 if identity is None else 1 + (identity.region_printed == identity.region)  # kind (, normalised)
+    values = sum(v is not None for v in expected_cells(numbers).values()) + named
+    route = _route(rendering)
+    if report is None:
+        return DegradedOutcome(rendering.fmt, route, values, values, 0, True), crashed
+    wrong, missed = split_misses(numbers, report, rendering.identity)
+    failures = [Failure(seed, rendering.fmt, "cell", *diff[:3], diff[3], rendering.quirks) for diff in wrong]
+    return DegradedOutcome(rendering.fmt, route, values, len(missed), len(wrong), False), failures
+
+
+def _route(rendering: Rendering) -> str:
+    """The primary degradation and how it was made (the last step of the quirks): "flatten(glued)",
+    "torn_table(docx->pdf markitdown)", "vertical_labels(pdf)", "lying_header(docx)"."""
+    return degrade.route_of(rendering.quirks.rsplit("; ", 1)[-1])
 
 
 @dataclass
 class CaseResult:
     seed: int
     template: str
-    formats: tuple[str, ...]
+    formats: tuple[str, ...]  # the formats rendered (degraded renderings are in `degraded`)
     cells: int  # cells compared per rendering
     failures: list[Failure]
     seconds: dict[str, float]
+    degraded: list[DegradedOutcome] = field(default_factory=list)
 
 
-def run_case(seed: int, formats: Sequence[str] = DEFAULT_FORMATS, pdf_fraction: float = 0.0) -> CaseResult:
-    """Generate case `seed`, render it in each format and read every rendering back."""
+def degradations_for(seed: int, formats: Sequence[str], available: Sequence[str]) -> list[str]:
+    """The degradations case `seed` is rendered with: those named in `formats` and, for `degraded`, the
+    one its seed draws; only those this machine can make (`degradations_available`)."""
+    chosen = [f for f in formats if f in DEGRADATIONS and f in available]
+    if DEGRADED in formats:
+        drawn = primary_degradation(seed, available)
+        if drawn is not None and drawn not in chosen:
+            chosen.append(drawn)
+    return chosen
+
+
+def run_case(
+    seed: int, formats: Sequence[str] = DEFAULT_FORMATS, pdf_fraction: float = 0.0, degrade_fraction: float = 1.0
+) -> CaseResult:
+    """Generate case `seed`, render it in each format and read every rendering back. Degradations named in
+    `formats` (or `degraded`: the seed's draw) are rendered for a `degrade_fraction` of the cases."""
     numbers = generate(seed)
     chosen = formats_for(numbers, seed, formats, pdf_fraction)
     failures: list[Failure] = []
     seconds: dict[str, float] = {}
+    degraded: list[DegradedOutcome] = []
     with tempfile.TemporaryDirectory(prefix="xxgk-fuzz-") as tmp:
         for fmt in chosen:
             started = time.perf_counter()
@@ -483,20 +710,39 @@ def run_case(seed: int, formats: Sequence[str] = DEFAULT_FORMATS, pdf_fraction: 
             else:
                 failures += check_rendering(numbers, seed, rendering, Path(tmp))
             seconds[fmt] = time.perf_counter() - started
-    return CaseResult(seed, numbers["template"], tuple(chosen), len(expected_cells(numbers)), failures, seconds)
+        sampled = random.Random(f"{seed}/degrade-sample").random() < degrade_fraction
+        unavailable = degradations_available() if sampled else {}
+        available = [d for d in DEGRADATIONS if d not in unavailable]
+        for primary in degradations_for(seed, formats, available) if sampled else ():
+            started = time.perf_counter()
+            try:
+                rendering = render_degraded(numbers, seed, primary)
+            except Exception as exc:  # a degradation bug: counted, never hidden
+                recipe = "+".join(degradation_recipe(seed, primary))
+                failures.append(_crash(seed, recipe, "degrade", exc))
+                degraded.append(DegradedOutcome(recipe, primary, 0, 0, 0, True))
+                continue
+            outcome, found = check_degraded(numbers, seed, rendering, Path(tmp))
+            outcome.seconds = time.perf_counter() - started
+            degraded.append(outcome)
+            failures += found
+    return CaseResult(
+        seed, numbers["template"], tuple(chosen), len(expected_cells(numbers)), failures, seconds, degraded
+    )
 
 
-def _run_case_task(task: tuple[int, tuple[str, ...], float]) -> CaseResult:
+def _run_case_task(task: tuple[int, tuple[str, ...], float, float]) -> CaseResult:
     return run_case(*task)
 
 
 @dataclass
 class Summary:
-    seeds: range
+    seeds: range | Sequence[int]
     workers: int
     seconds: float
     results: list[CaseResult] = field(default_factory=list)
     commit: str = "unknown"  # the code that ran: HEAD when the run started, "+ local changes" if dirty
+    unavailable: dict[str, str] = field(default_factory=dict)  # degradations asked for but not made here: why
 
     @property
     def failures(self) -> list[Failure]:
@@ -508,18 +754,65 @@ class Summary:
     def renderings(self) -> Counter[str]:
         return Counter(fmt for r in self.results for fmt in r.formats)
 
+    def degraded(self) -> list[tuple[int, DegradedOutcome]]:
+        return [(r.seed, d) for r in sorted(self.results, key=lambda r: r.seed) for d in r.degraded]
+
+    def degradation_table(self) -> dict[str, "DegradationStats"]:
+        """Per degradation: every degraded rendering whose recipe includes it."""
+        stats: dict[str, DegradationStats] = {}
+        for seed, outcome in self.degraded():
+            for name in outcome.recipe.split("+"):
+                stats.setdefault(name, DegradationStats()).add(seed, outcome, alone=outcome.recipe == name)
+        return stats
+
+    def route_table(self) -> dict[str, "DegradationStats"]:
+        """Per primary degradation and tool (the route), for the NULL share of each converter and style."""
+        stats: dict[str, DegradationStats] = {}
+        for seed, outcome in self.degraded():
+            stats.setdefault(outcome.route, DegradationStats()).add(seed, outcome, alone=True)
+        return dict(sorted(stats.items()))
+
+
+@dataclass
+class DegradationStats:
+    renderings: int = 0
+    alone: int = 0  # renderings with this degradation only
+    values: int = 0  # expected cells with a value
+    missed: int = 0
+    wrong: int = 0
+    crashes: int = 0
+    seconds: float = 0.0
+    failing_seeds: list[int] = field(default_factory=list)
+
+    def add(self, seed: int, outcome: DegradedOutcome, alone: bool) -> None:
+        self.renderings += 1
+        self.alone += alone
+        self.values += outcome.values
+        self.missed += outcome.missed
+        self.wrong += outcome.wrong
+        self.crashes += outcome.crashed
+        self.seconds += outcome.seconds
+        if (outcome.wrong or outcome.crashed) and seed not in self.failing_seeds:
+            self.failing_seeds.append(seed)
+
+    @property
+    def null_share(self) -> float:
+        return self.missed / self.values if self.values else 0.0
+
 
 def run(
-    seeds: range,
+    seeds: range | Sequence[int],
     formats: Sequence[str] = DEFAULT_FORMATS,
     pdf_fraction: float = 0.0,
     workers: int = 1,
     progress: bool = False,
+    degrade_fraction: float = 1.0,
 ) -> Summary:
     """Run cases `seeds`, in `workers` processes (spawned: the parent may hold threads)."""
     started = time.perf_counter()
-    tasks = [(seed, tuple(formats), pdf_fraction) for seed in seeds]
+    tasks = [(seed, tuple(formats), pdf_fraction, degrade_fraction) for seed in seeds]
     summary = Summary(seeds, workers, 0.0, commit=_git_commit())
+    summary.unavailable = {d: why for d, why in degradations_available().items() if d in formats or DEGRADED in formats}
     results: Iterable[CaseResult]
     if workers <= 1:
         results = map(_run_case_task, tasks)
@@ -583,7 +876,7 @@ def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
         f"| machine | {platform.node()}, {platform.platform()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()} |",
         f"| commit | {summary.commit} |",
-        f"| cases | {len(summary.results)} (seeds {seeds.start}–{seeds.stop - 1}) |",
+        f"| cases | {len(summary.results)} (seeds {min(seeds, default=0)}–{max(seeds, default=0)}) |",
         f"| templates | {', '.join(f'{t}: {n}' for t, n in sorted(templates.items()))} |",
         f"| workers | {summary.workers} |",
         f"| duration | {summary.seconds:.0f} s |",
@@ -601,6 +894,7 @@ def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
         )
     if "pdf" not in renderings:
         lines += ["", "No PDF renderings: LibreOffice (soffice) is not installed or the PDF fraction is 0."]
+    lines += _degradation_markdown(summary)
     lines += ["", "## Failures", ""]
     failing = [r for r in sorted(summary.results, key=lambda r: r.seed) if r.failures]
     if not failing:
@@ -619,16 +913,68 @@ def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _degradation_markdown(summary: Summary) -> list[str]:
+    """The degradations' tables: per degradation, then per route (primary degradation and tool)."""
+    table = summary.degradation_table()
+    if not table and not summary.unavailable:
+        return []
+    lines = [
+        "",
+        "## Degradations",
+        "",
+        "Renderings as crawlers, converters, copyists and people leave them (pipeline/degrade.py). A value where",
+        "another or none was expected is a wrong cell (must be 0); a cell left NULL where a value was expected is",
+        "a miss, allowed: the NULL share is misses / expected cells with a value (agency kind and name included",
+        "for abbreviated names). A rendering counts under every degradation of its recipe.",
+        "",
+        "| degradation | renderings (alone) | cells with a value | wrong cells | crashes | NULL share | mean s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in DEGRADATIONS:
+        st = table.get(name)
+        if st is None:
+            why = summary.unavailable.get(name)
+            lines.append(f"| {name} | 0 | – | – | – | – | {'not run: ' + why if why else '–'} |")
+            continue
+        lines.append(
+            f"| {name} | {st.renderings} ({st.alone}) | {st.values} | {st.wrong} | {st.crashes} | "
+            f"{st.null_share:.1%} | {st.seconds / st.renderings:.2f} |"
+        )
+    routes = summary.route_table()
+    if routes:
+        lines += [
+            "",
+            "By route (the primary degradation and the tool or source that made it):",
+            "",
+            "| route | renderings | wrong cells | crashes | NULL share |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {route} | {st.renderings} | {st.wrong} | {st.crashes} | {st.null_share:.1%} |"
+            for route, st in routes.items()
+        ]
+    return lines
+
+
 def dump_case(seed: int, formats: Sequence[str], out: Path) -> list[Path]:
-    """Write case `seed` rendered in each format, with its expected JSON beside it (for debugging)."""
+    """Write case `seed` rendered in each format (and each degradation named, or drawn for `degraded`),
+    with its expected JSON beside it (for debugging)."""
     numbers = generate(seed)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats_for(numbers, seed, formats, pdf_fraction=1.0):
-        rendering = render_case(numbers, seed, fmt)
-        path = out / f"fuzz_{seed}{_SUFFIX[fmt]}"
+    renderings = [render_case(numbers, seed, fmt) for fmt in formats_for(numbers, seed, formats, pdf_fraction=1.0)]
+    unavailable = degradations_available()
+    available = [d for d in DEGRADATIONS if d not in unavailable]
+    renderings += [render_degraded(numbers, seed, d) for d in degradations_for(seed, formats, available)]
+    for rendering in renderings:
+        name = f"fuzz_{seed}{_SUFFIX[rendering.format]}"
+        if rendering.fmt not in FORMATS:
+            name = f"fuzz_{seed}.{rendering.fmt}{_SUFFIX[rendering.format]}"
+        path = out / name
         path.write_bytes(rendering.data)
-        expected = {**numbers, "file": path.name, "quirks": rendering.quirks}
+        expected = {**(rendering.numbers or numbers), "file": path.name, "quirks": rendering.quirks}
+        if rendering.identity is not None:
+            expected["identity"] = dataclasses.asdict(rendering.identity)
         path.with_name(path.name + ".expected.json").write_text(
             json.dumps(expected, ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -641,19 +987,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=300, help="number of cases (seeds start..start+cases-1)")
     parser.add_argument("--start", type=int, default=0, help="first seed")
     parser.add_argument("--seed", type=int, help="run (or with --dump, write) this one case only")
-    parser.add_argument("--format", action="append", choices=FORMATS, help="formats (default: text, html, docx, pdf)")
+    parser.add_argument(
+        "--format",
+        action="append",
+        choices=(*FORMATS, DEGRADED, *DEGRADATIONS),
+        help="formats, degradations, or 'degraded' (the degradation each case's seed draws); "
+        "default: text, html, docx, pdf, degraded",
+    )
     parser.add_argument("--pdf-fraction", type=float, default=0.01, help="share of cases also rendered as PDF")
+    parser.add_argument(
+        "--degrade-fraction",
+        type=float,
+        default=0.25,
+        help="share of cases also rendered degraded (default 0.25: the PDF-based ones take 2-4 s each)",
+    )
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--out", type=Path, help="write the results as Markdown to this file")
     parser.add_argument("--dump", type=Path, help="with --seed: write the renderings and expected JSON here")
     args = parser.parse_args(argv)
-    formats = tuple(args.format or FORMATS)
+    formats = tuple(args.format or (*FORMATS, DEGRADED))
     if args.seed is not None and args.dump is not None:
         for path in dump_case(args.seed, formats, args.dump):
             print(path)
     seeds = range(args.seed, args.seed + 1) if args.seed is not None else range(args.start, args.start + args.cases)
     pdf_fraction = 1.0 if args.seed is not None else args.pdf_fraction
-    summary = run(seeds, formats, pdf_fraction, args.workers if len(seeds) > 1 else 1, progress=len(seeds) > 1)
+    degrade_fraction = 1.0 if args.seed is not None else args.degrade_fraction
+    workers = args.workers if len(seeds) > 1 else 1
+    summary = run(seeds, formats, pdf_fraction, workers, progress=len(seeds) > 1, degrade_fraction=degrade_fraction)
     for failure in summary.failures[:50]:
         print(failure)
     renderings = summary.renderings()
@@ -661,6 +1021,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"fuzz: {len(summary.results)} cases, renderings {dict(renderings)}, "
         f"{summary.count(kind='cell')} wrong cells, {summary.count(kind='crash')} crashes, {summary.seconds:.0f} s"
     )
+    for name, st in summary.degradation_table().items():
+        print(
+            f"fuzz: degraded {name}: {st.renderings} renderings, {st.wrong} wrong cells, {st.crashes} crashes, "
+            f"NULL share {st.null_share:.1%}" + (f", failing seeds {st.failing_seeds[:10]}" if st.failing_seeds else "")
+        )
+    for name, why in summary.unavailable.items():
+        print(f"fuzz: degradation {name} not run: {why}")
     if args.out is not None:
         command = "python -m pipeline.fuzz " + " ".join(sys.argv[1:] if argv is None else argv)
         args.out.parent.mkdir(parents=True, exist_ok=True)
