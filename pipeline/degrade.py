@@ -262,7 +262,9 @@ class VerticalStyle:
     extractor: str = "pdftotext-layout"  # one of VERTICAL_EXTRACTORS; "pdf" is the PDF itself
 
 
-VERTICAL_EXTRACTORS = ("pdftotext-layout", "pdftotext-raw", "pdftotext", "pdfminer", "pdf")
+# "rows" emulates at the text-line level what an OCR or row-wise table reader makes of such a column: one
+# line per table row, the characters beside each row appended to its label ('1.属于国家秘密办理').
+VERTICAL_EXTRACTORS = ("pdftotext-layout", "pdftotext-raw", "pdftotext", "pdfminer", "pdf", "rows")
 
 
 def random_vertical_style(rng: random.Random) -> VerticalStyle:
@@ -315,10 +317,54 @@ def extract_pdf(pdf: bytes, extractor: str) -> Output:
     raise ValueError(f"unknown PDF extractor {extractor!r}")
 
 
+def _section_three_table(soup: Any) -> Any:
+    """Section 三's table: the innermost one with the applicant header (a layout table may hold them all)."""
+    tables = soup.find_all("table")
+    return next(t for t in tables if "申请人情况" in t.get_text("", strip=True) and not t.find("table"))
+
+
+def rows_with_stray_characters(page: bytes | str, style: VerticalStyle) -> str:
+    """The page as text lines, a table row a line (cells joined by a space), with each merged group label
+    cut into pieces of `chars_per_line + 1` characters, a piece appended to the label of each row it spans
+    (from the top; `valign` middle centres them): the lines an OCR pass or a row-wise reader produces."""
+    soup = _soup(page)
+    table = _section_three_table(soup)
+    rows = table.find_all("tr")
+    strays: dict[int, list[str]] = {}
+    for index, row in enumerate(rows):
+        for cell in row.find_all(["td", "th"]):
+            text, span = cell.get_text("", strip=True), int(cell.get("rowspan", 1))
+            if span < 2 or text not in GROUP_LABELS:
+                continue
+            size = style.chars_per_line + 1
+            pieces = [text[i : i + size] for i in range(0, len(text), size)]
+            first = index + (max(0, (span - len(pieces)) // 2) if style.valign == "middle" else 0)
+            for offset, piece in enumerate(pieces[:span]):
+                strays.setdefault(first + offset, []).append(piece)
+            cell.decompose()
+    for index, row in enumerate(rows):
+        cells = row.find_all(["td", "th"])
+        if index in strays and len(cells) > 7:
+            label = cells[-8]
+            label.append("".join(strays[index]))
+    lines = []
+    root = soup.find(class_="article") or soup.body or soup
+    for element in root.find_all(["h1", "p", "tr"]):
+        if element.name == "tr" and not element.find("table"):
+            cells = [c.get_text("", strip=True) for c in element.find_all(["td", "th"])]
+            lines.append(" ".join(c for c in cells if c))
+        elif element.name != "tr" and element.find_parent(["td", "th"]) is None:
+            lines.append(element.get_text("", strip=True))
+    return "\n".join(line for line in lines if line) + "\n"
+
+
 def vertical_labels(page: bytes | str, rng: random.Random, style: VerticalStyle | None = None) -> Output:
     """The page (with merged label cells: `HtmlLayout(repeat_labels=False)`) printed to PDF with its group
-    labels down narrow columns, then read as that PDF or extracted as text."""
+    labels down narrow columns, then read as that PDF or extracted as text (or, `rows`, emulated)."""
     style = style or random_vertical_style(rng)
+    if style.extractor == "rows":
+        text = rows_with_stray_characters(page, style)
+        return Output(text.encode("utf-8"), "text", f"vertical_labels(rows) {describe(style)}")
     pdf = print_to_pdf(narrow_label_columns(page, style), ".html")
     out = extract_pdf(pdf, style.extractor)
     return Output(out.data, out.reads_as, f"vertical_labels({style.extractor}) {describe(style)}")
@@ -402,9 +448,7 @@ def _squeeze(text: str) -> str:
 
 def _lie_html(page: bytes, lie: HeaderLie) -> bytes:
     soup = _soup(page)
-    # section 三's table: the innermost one with the applicant header (a layout table may hold them all)
-    tables = soup.find_all("table")
-    table = next(t for t in tables if "申请人情况" in t.get_text("", strip=True) and not t.find("table"))
+    table = _section_three_table(soup)
     rows = table.find_all("tr")
     labels = _header_labels(lie)
     header_rows = rows[:3]

@@ -129,6 +129,21 @@ def test_vertical_labels_put_group_characters_into_neighbouring_rows() -> None:
     assert as_pdf.reads_as == "pdf" and as_pdf.data.startswith(b"%PDF")
 
 
+def test_vertical_labels_emulated_row_by_row_as_the_wild_has_them() -> None:
+    """The `rows` extractor (no PDF): each row's line ends its label with the group characters beside it,
+    '（一）予以公开三、', '1.属于国家秘密度办（三' (top-aligned labels)."""
+    numbers = fuzz.generate(_seed_where(lambda n: n["template"] == TEMPLATE_2021))
+    page = render.render_html(numbers)
+    out = degrade.vertical_labels(page, random.Random(0), degrade.VerticalStyle(extractor="rows"))
+    lines = out.data.decode("utf-8").splitlines()
+    assert out.reads_as == "text"
+    assert any(line.startswith("（一）予以公开三、 ") for line in lines)
+    assert any(line.startswith("（二）部分公开（区分处理的，只计这一情形，不计其他情形）本年 ") for line in lines)
+    assert any(line.startswith("1.属于国家秘密度办（三 ") for line in lines)
+    assert len(stray_group_lines("\n".join(lines))) >= 10
+    assert not any(label in "".join(lines) for label in degrade.GROUP_LABELS[1:])
+
+
 def test_narrowed_page_keeps_its_merged_cells() -> None:
     from bs4 import BeautifulSoup
 
