@@ -24,6 +24,7 @@ These are test-time tools (pyproject's `dev` group; LibreOffice and poppler-util
 """
 
 import copy
+import importlib.util
 import io
 import random
 import re
@@ -65,9 +66,7 @@ def missing_tools(name: str) -> str | None:
             missing.append("pdftotext (poppler-utils)")
     if name == "torn_table":
         for module, package in (("markitdown", "markitdown[pdf,docx]"), ("docx2txt", "docx2txt")):
-            try:
-                __import__(module)
-            except ImportError:
+            if importlib.util.find_spec(module) is None:
                 missing.append(f"{package} (pip)")
     if not missing:
         return None
@@ -350,10 +349,13 @@ def rows_with_stray_characters(page: bytes | str, style: VerticalStyle) -> str:
     lines = []
     root = soup.find(class_="article") or soup.body or soup
     for element in root.find_all(["h1", "p", "tr"]):
-        if element.name == "tr" and not element.find("table"):
-            cells = [c.get_text("", strip=True) for c in element.find_all(["td", "th"])]
-            lines.append(" ".join(c for c in cells if c))
-        elif element.name != "tr" and element.find_parent(["td", "th"]) is None:
+        if element.name == "tr":
+            if not element.find("table"):  # a layout table's row holds the whole article: its parts are read
+                cells = [c.get_text("", strip=True) for c in element.find_all(["td", "th"])]
+                lines.append(" ".join(c for c in cells if c))
+            continue
+        cell = element.find_parent(["td", "th"])
+        if cell is None or cell.find_parent("table").find("table") is not None:  # not inside a data cell
             lines.append(element.get_text("", strip=True))
     return "\n".join(line for line in lines if line) + "\n"
 

@@ -904,8 +904,10 @@ def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
         lines.append("")
         for r in failing[:first]:
             formats = sorted({f.fmt for f in r.failures})
+            degraded = sorted({f.split("+")[0] for f in formats if f not in FORMATS})  # --format names them
+            extra = "".join(f" --format {d}" for d in degraded)
             lines.append(
-                f"- seed {r.seed} ({', '.join(formats)}): `python -m pipeline.fuzz --seed {r.seed} --dump DIR`"
+                f"- seed {r.seed} ({', '.join(formats)}): `python -m pipeline.fuzz --seed {r.seed}{extra} --dump DIR`"
             )
             lines += [f"  - {f}" for f in r.failures[:5]]
             if len(r.failures) > 5:

@@ -142,6 +142,11 @@ def test_vertical_labels_emulated_row_by_row_as_the_wild_has_them() -> None:
     assert any(line.startswith("1.属于国家秘密度办（三 ") for line in lines)
     assert len(stray_group_lines("\n".join(lines))) >= 10
     assert not any(label in "".join(lines) for label in degrade.GROUP_LABELS[1:])
+    # inside a layout table (old CMS templates) the title and prose are lines too
+    page = render.render_html(numbers, layout=render.HtmlLayout(layout_table=True))
+    out = degrade.vertical_labels(page, random.Random(0), degrade.VerticalStyle(extractor="rows"))
+    lines = out.data.decode("utf-8").splitlines()
+    assert lines[0] == render.title_of(numbers) and "二、主动公开政府信息情况" in lines
 
 
 def test_narrowed_page_keeps_its_merged_cells() -> None:
@@ -371,6 +376,7 @@ def test_summary_records_each_degradation() -> None:
     assert "| flatten | 2 (1) | 300 | 1 | 0 | 16.7% |" in text
     assert "| torn_table | 0 | – | – | – | – | not run: needs pdftotext |" in text
     assert "seed=9 format=flatten+abbreviated_name applications.1.total: expected 3, got 4" in text
+    assert "`python -m pipeline.fuzz --seed 9 --format flatten --dump DIR`" in text
 
 
 def test_dump_writes_a_degraded_rendering(tmp_path: Any) -> None:
