@@ -2,6 +2,7 @@
 
     python -m bench.run                 # the full profile: 1,000-report corpus, 100k warehouse
     python -m bench.run --quick         # smoke test: 12 reports, 2,000-report warehouse, 1 repeat
+    python -m bench.run --only digit_runs --out /tmp/digit_runs.md   # one benchmark, results elsewhere
     XXGK_BENCH_QUICK=1 make bench       # the same through make
 
 The quick profile writes data/bench/RESULTS.quick.md (git-ignored) unless --out says otherwise, so a
@@ -15,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import end_to_end, parse_pdf, warehouse_100k
+from bench import digit_runs, end_to_end, parse_pdf, warehouse_100k
 from bench.common import BENCH_DIR, RESULTS_FILE, Section, log, machine_facts, now_utc, results_markdown, shown
 from bench.corpus import DEFAULT_SEED, ensure_corpus
 
@@ -28,13 +29,28 @@ class Profile:
     noop_repeats: int
     synthetic_reports: int
     query_repeats: int
+    digit_runs: digit_runs.Plan  # run lengths and repeats of the digit-run benchmark
 
 
 FULL = Profile(
-    corpus_size=1000, pdf_share=0.02, pdf_repeats=5, noop_repeats=3, synthetic_reports=100_000, query_repeats=5
+    corpus_size=1000,
+    pdf_share=0.02,
+    pdf_repeats=5,
+    noop_repeats=3,
+    synthetic_reports=100_000,
+    query_repeats=5,
+    digit_runs=digit_runs.FULL,
 )
-QUICK = Profile(corpus_size=12, pdf_share=0.1, pdf_repeats=1, noop_repeats=1, synthetic_reports=2_000, query_repeats=1)
-BENCHMARKS = ("parse_pdf", "end_to_end", "warehouse_100k")
+QUICK = Profile(
+    corpus_size=12,
+    pdf_share=0.1,
+    pdf_repeats=1,
+    noop_repeats=1,
+    synthetic_reports=2_000,
+    query_repeats=1,
+    digit_runs=digit_runs.QUICK,
+)
+BENCHMARKS = ("parse_pdf", "end_to_end", "warehouse_100k", "digit_runs")  # digit_runs last: §1–§4 keep their numbers
 
 
 def run(profile: Profile, seed: int = DEFAULT_SEED, only: tuple[str, ...] = BENCHMARKS) -> list[Section]:
@@ -52,6 +68,8 @@ def run(profile: Profile, seed: int = DEFAULT_SEED, only: tuple[str, ...] = BENC
         sections += [e2e, nightly]
     if "warehouse_100k" in only:
         sections.append(warehouse_100k.run(profile.synthetic_reports, profile.query_repeats, corpus_warehouse))
+    if "digit_runs" in only:  # needs no corpus: its inputs are built in bench/digit_runs.py
+        sections.append(digit_runs.run(profile.digit_runs))
     return sections
 
 

@@ -1,13 +1,14 @@
 """The benchmark pieces on tiny inputs (no `xxgk run` child: that alone takes a minute), and the RESULTS
 writer's headings. The full benchmarks are `make bench`."""
 
+import math
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from bench import common, corpus, parse_pdf, warehouse_100k
-from bench.common import Section, Table, Target, results_markdown
+from bench import common, corpus, digit_runs, parse_pdf, warehouse_100k
+from bench.common import Section, Table, Target, results_markdown, section_markdown
 from pipeline import fuzz
 from pipeline.settings import Settings
 from pipeline.sniff import sniff
@@ -67,6 +68,36 @@ def test_queries_run_on_a_tiny_synthetic_warehouse(tmp_path: Path, monkeypatch: 
     assert [q.number for q in queries] == [1, 2, 3, 4, 5]
     assert len(section.targets) == 5
     assert all(row[3] > 0 for row in section.tables[1].rows[:3])  # Q1–Q3 return rows
+
+
+def test_digit_runs_benchmark_on_short_runs() -> None:
+    # Tiny lengths and one repeat: this checks that the benchmark runs and renders, and (inside `measure`)
+    # that ours reads what the baseline reads; how fast either is, is for `make bench` to say.
+    plan = digit_runs.Plan(lengths=(11, 14), ours_only=(17,), review_lengths=(15,), review_ours_only=(19,), repeats=1)
+    section = digit_runs.run(plan)
+    rows, review = section.tables[0].rows, section.tables[1].rows
+    labels = ["row (H2 holds)", "mostly zeros (H2 holds)", "all 1s (no reading)", "random digits (seed = length)"]
+    assert [(r[0], r[1]) for r in rows] == [(n, label) for n in (11, 14, 17) for label in labels]
+    assert [r[0] for r in review] == [15, 19]
+    assert all(r[2] > 0 for r in rows + review)  # ours was timed everywhere
+    with_baseline = [r for r in rows + review if r[0] in (11, 14, 15)]
+    assert all(r[3] > 0 and r[4] > 0 for r in with_baseline)
+    assert all(math.isnan(r[3]) for r in rows + review if r[0] in (17, 19))  # ours alone
+    assert [r[5] for r in rows[:3]] == [1, 1, 0]  # 217 1 0 0 0 0 218 alone; a run of ones never reads
+    assert section.targets == []  # no length a target is judged at (24, 28, 80) was measured
+    text = "\n".join(section_markdown(5, section))
+    assert text.startswith("## 5. Cutting digit runs into cells") and "| 11 | row (H2 holds) |" in text
+
+
+def test_digit_runs_baseline_agrees_with_ours() -> None:
+    groups = digit_runs.ROW_GROUPS
+    assert digit_runs.exhaustive_baseline("21710000218", groups) == [[217, 1, 0, 0, 0, 0, 218]]
+    both = [[1563, 1, 2, 0, 3, 17, 1586], [1563, 12, 0, 3, 1, 7, 1586]]  # the 14-digit row reads two ways
+    assert digit_runs.exhaustive_baseline("15631203171586", groups) == both
+    cases = [c for n in (11, 12, 13, 14) for c in digit_runs.row_cases(n)] + digit_runs.review_cases(15)
+    for case in cases:
+        expected = digit_runs.exhaustive_baseline(case.digits, case.groups)
+        assert digit_runs.ours(case.digits, case.groups, limit=len(expected) + 1) == expected, case
 
 
 def test_results_writer_headings() -> None:
