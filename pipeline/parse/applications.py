@@ -39,7 +39,14 @@ COLUMNS = [c.key for c in APPLICANT_COLUMNS]
 _WIDTH = len(COLUMNS)
 _ROW_CUTS = (Group(_WIDTH, summed=True),)
 _MAX_COMBINATIONS = 20_000  # readings of the open rows tried together against H1/H3
-_SUB_ROWS = ("3.6.1", "3.6.2")  # their labels say 三(六) is printed split
+# Words of the 三(六) sub-row labels: printed, they say 三(六) is split into three rows.
+_SUB_ROW_MARKERS = (
+    "逾期不补正",
+    "逾期未按收费",
+    "收费通知",
+    "不再处理其政府信息公开申请",
+    "不再受理其政府信息公开申请",
+)
 
 
 def _header_columns(header_key: str) -> list[str]:
@@ -76,10 +83,18 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         flipped = values_before_labels(section_runs, lambda key: best_match(key, every_row) is not None)
         if flipped is not None:
             section_runs = flipped
+        # Which layout the labels print decides which rows can be matched: '（六）其他处理' followed by numbers
+        # is the 23-row layout's single row, or, where the sub-rows are printed, a torn group label.
+        if any(marker in section_key for marker in _SUB_ROW_MARKERS):
+            rows = [r for r in ALL_APPLICATION_ROWS if r.key != "3.6"]
+        elif "其他处理" in section_key:
+            rows = [r for r in ALL_APPLICATION_ROWS if not r.key.startswith("3.6.")]
+        else:
+            rows = list(ALL_APPLICATION_ROWS)
         for run in section_runs:
             if not run.values:
                 continue
-            options = [(r, (r.label, *r.aliases)) for r in ALL_APPLICATION_ROWS if r.key not in found]
+            options = [(r, (r.label, *r.aliases)) for r in rows if r.key not in found]
             row = best_match(run.key, options, EXACT if run.blank_only else 1)
             if row is None and run.blank_only:
                 continue  # the rest of a row split by a page break: its label tail over empty cells
@@ -104,7 +119,7 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     split = any(k.startswith("3.6.") for k in found)
     layout = TEMPLATE_2021_23ROW if "3.6" in found and not split else TEMPLATE_2021 if found else None
     if found and not split and "3.6" not in found:  # neither printed with values: the labels still tell
-        split = any(label_key(r.label)[:8] in section_key for r in ALL_APPLICATION_ROWS if r.key in _SUB_ROWS)
+        split = any(marker in section_key for marker in _SUB_ROW_MARKERS)
         layout = TEMPLATE_2021 if split or "其他处理" not in section_key else TEMPLATE_2021_23ROW
     template = TEMPLATES[layout or TEMPLATE_2021]
     if "3.6" in found and split:
@@ -126,9 +141,11 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     ]
     table_lacks_column = widths.count(6) > widths.count(7) and widths.count(6) * 2 > len(widths)
     header_cols = _header_columns(header_key)
-    missing_col = "other"
-    if len(header_cols) == 6:
+    missing_col = None
+    if len(header_cols) == 6:  # the header names the six columns the table has
         missing_col = next(c.key for c in APPLICANT_COLUMNS if c.key not in header_cols)
+    elif table_lacks_column and _lacks_other(found):
+        missing_col = "other"
     cells: dict[str, list[ParsedCell]] = {}
     open_rows: list[_OpenRow] = []
     columns = _layout_columns(list(found.values()), lines)
@@ -143,8 +160,15 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         # Cells run together: the section shows it (glued digits, leading zeros), or one token holds a row.
         if len(values) < _WIDTH and pieces is not None and (glued or len(values) == 1) and not table_lacks_column:
             plain = segmentations(pieces, (Group(_WIDTH),), limit=1)
-            if len(plain) == 1:
+            if len(plain) == 1 and _h2_holds(values_of(pieces, plain[0])):
                 cells[row.key] = cut_cells(APPLICATIONS, row.key, COLUMNS, values, plain[0], SPLIT_BY_COUNT)
+            elif len(plain) == 1:
+                # One digit a cell, yet 总计 is not the sum: a blank cell the crawl dropped (its digits then
+                # belong elsewhere), or a misprint. Either way the cells are not known.
+                run = " ".join(pieces)
+                detail = f"{row.code}: '{run}' cut one digit a cell breaks H2; a blank cell may have vanished"
+                issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_segmentation", detail))
+                cells[row.key] = [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
             else:
                 open_rows.append(_OpenRow(row, values, pieces, segmentations(pieces, _ROW_CUTS)))
             continue
@@ -152,7 +176,9 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         if len(values) == _WIDTH and spread_over_lines(values) and columns is not None:
             placed = _by_column(values, lines, columns)  # the layout's columns give the order
         missing = missing_col if table_lacks_column else None
-        cells[row.key] = _application_row(row, placed or values, missing, issues, ordered=placed is not None)
+        cells[row.key] = _application_row(
+            row, placed or values, missing, issues, ordered=placed is not None, lacks_column=table_lacks_column
+        )
     _resolve_open_rows(open_rows, cells, template, issues)
     return [c for row in template.application_rows for c in cells[row.key]], issues, layout
 
@@ -336,6 +362,19 @@ def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str], assess
     return True
 
 
+def _lacks_other(found: dict[str, Run]) -> bool:
+    """Six values a row under a header naming seven: the table drops 其他 (seed 003) when, read so, 总计 is
+    the sum of the others in every six-value row and some row is not all zeros. A blank 总计 column
+    (its six values the applicants) does not add up so, nor does any misreading that matters."""
+    rows = [[t.value.value for t in fit(r.values, _WIDTH) if t.value] for r in found.values()]
+    six = [r for r in rows if len(r) == _WIDTH - 1 and None not in r]
+    return bool(six) and any(any(r) for r in six) and all(sum(r[:-1]) == r[-1] for r in six)  # type: ignore[arg-type]
+
+
+def _h2_holds(nums: list[int]) -> bool:
+    return sum(nums[:-1]) == nums[-1]
+
+
 def _continues(previous: tuple[Run, ApplicationRow | None], run: Run) -> bool:
     """An unlabelled run that completes the row before it: its label wrapped onto a second line and took
     the rest of the row's numbers with it ('1.申请人无正当理由逾期不补正、 0' / '行政机关不再处理其政府信息公开
@@ -405,7 +444,12 @@ def spread_over_lines(values: list[Token]) -> bool:
 
 
 def _application_row(
-    row: ApplicationRow, values: list[Token], missing_col: str | None, issues: list[ParseIssue], ordered: bool = False
+    row: ApplicationRow,
+    values: list[Token],
+    missing_col: str | None,
+    issues: list[ParseIssue],
+    ordered: bool = False,
+    lacks_column: bool = False,
 ) -> list[ParsedCell]:
     """One row's cells from its values; `ordered` when the values were put in column order by where a
     layout dump printed them."""
@@ -425,9 +469,11 @@ def _application_row(
         return [token_cell(APPLICATIONS, row.key, c, t) for c, t in zip(COLUMNS, values, strict=True)]
     if n == _WIDTH - 1 and missing_col is None:
         # One cell of a 7-column table left blank and dropped by the text dump: a blank 总计 always fits,
-        # and so does almost any other position, so where the blank was cannot be known.
+        # and so does almost any other position, so where the blank was cannot be known. So too when
+        # every row has six values under a header naming seven (a whole column printed blank).
         raw = " ".join(t.value.raw for t in values if t.value)
-        detail = f"{row.code}: 6 values ({raw}) in a 7-column table; which cell is blank cannot be known"
+        where = "a column printed blank" if lacks_column else "a 7-column table"
+        detail = f"{row.code}: 6 values ({raw}) in {where}; which cell is blank cannot be known"
         issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_row", detail))
         return [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
     if n == _WIDTH - 1 and missing_col is not None:

@@ -14,9 +14,15 @@ from pipeline.parse.tokens import Run, Token, describe, fit, glued_digits, runs,
 _AT_LEAST = {"in_force": "issued", "total_published": "new_published"}
 
 
+# Column headers only one format prints, cut short as a wrapped header cell leaves them ('本年新制作 / 数量').
+_MARKERS_2019 = ("本年新制作", "本年新公开", "对外公开总", "上一年项目", "本年增减", "采购项目", "采购总金")
+_MARKERS_2021 = ("本年制发", "本年废止", "现行有效", "本年处理决定", "本年收费金")
+
+
 def detect_proactive_template(section: Section | None) -> str:
     key = label_key(section.text) if section else ""
-    return TEMPLATE_2019 if ("本年新制作数量" in key or "上一年项目数量" in key) else TEMPLATE_2021
+    score_2019 = sum(m in key for m in _MARKERS_2019)
+    return TEMPLATE_2019 if score_2019 and score_2019 >= sum(m in key for m in _MARKERS_2021) else TEMPLATE_2021
 
 
 def parse_proactive(lines: list[Line], section: Section | None, template: Template) -> tuple[list, list]:

@@ -5,6 +5,7 @@ from dataclasses import replace
 from pipeline.catalogue import REVIEW_BLOCKS, REVIEW_COLUMNS
 from pipeline.document import Line
 from pipeline.normalise import ABSENT, ZERO, label_key
+from pipeline.parse.applications import spread_over_lines
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
 from pipeline.parse.digits import Group, segmentations, values_of
 from pipeline.parse.model import (
@@ -69,6 +70,17 @@ def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list
         merged = _merged_header_reading(reading, nums, header_key, len(values) == _WIDTH, issues)
         if merged is not None:
             return merged, issues
+        # A printed row that breaks H4 is kept as printed (a source error to flag), but not when the values
+        # are more than the row holds (leftovers of another table before it) or stand over several text
+        # lines: their order is then not the cells' order.
+        if (len(values) > _WIDTH or spread_over_lines(values)) and len(set(nums)) > 1:
+            raw = " ".join(t.value.raw for t in values if t.value)
+            detail = (
+                f"{len(values)} values ({raw}) over several lines or more than 15; read in order the blocks "
+                "break H4, so which values are the row's, in which order, is not known"
+            )
+            issues.append(ParseIssue(REVIEW_LITIGATION, None, "unaligned_rows", detail))
+            return [unreadable_cell(REVIEW_LITIGATION, b, c, values) for b, c in _KEYS], issues
     return [token_cell(REVIEW_LITIGATION, b, c, t) for (b, c), t in zip(_KEYS, reading, strict=True)], issues
 
 
@@ -103,6 +115,11 @@ def _cut_review(values: list[Token], glued: bool, issues: list[ParseIssue]) -> l
         return [unreadable_cell(REVIEW_LITIGATION, b, c, values) for b, c in _KEYS]
     cols = [f"{b}.{c}" for b, c in _KEYS]
     plain = segmentations(pieces, _BLOCKS, limit=1)
+    if len(plain) == 1 and not _h4_holds([float(v) for v in values_of(pieces, plain[0])]):
+        # One digit a cell, yet a block does not add up: a blank cell the crawl dropped, or a misprint.
+        detail = f"'{raw}' cut one digit a cell breaks H4; a blank cell may have vanished"
+        issues.append(ParseIssue(REVIEW_LITIGATION, None, "ambiguous_segmentation", detail))
+        return [unreadable_cell(REVIEW_LITIGATION, b, c, values) for b, c in _KEYS]
     if len(plain) == 1:
         cells = cut_cells(REVIEW_LITIGATION, "", cols, values, plain[0], SPLIT_BY_COUNT)
     else:

@@ -57,7 +57,10 @@ _GLUED_VALUE = re.compile(
 )
 # A number inside label text, as flattened crawls print whole rows: '数量1000001二、', '0000000（二）',
 # '13575394432.52元三、'. A unit belongs to its number; dates and percentages are text, not cells.
-_EMBEDDED = re.compile(rf"[0-9０-９]+(?:[.．][0-9０-９]+)?(?:{UNIT_PATTERN})?")
+_EMBEDDED = re.compile(
+    rf"(?:(?<=[0-9０-９])[+-])?(?:[0-9０-９]{{1,3}}(?:[,，][0-9０-９]{{3}})+(?![0-9０-９])|[0-9０-９]+)"
+    rf"(?:[.．][0-9０-９]+)?(?:{UNIT_PATTERN})?"
+)
 _NOT_A_CELL_AFTER = re.compile(r"[年月日号%％]")
 # A sub-row enumerator: one digit before '.', '．' or '、' and then label text ('2.其他法律…'). Glued to
 # the digits of the row before it ('00000002.其他'), the last digit is the next row's number.
