@@ -73,7 +73,11 @@ def parse_document(doc: Document) -> ParsedReport:
     proactive_template = detect_proactive_template(sections.get(2))
     app_cells, app_issues, layout = parse_applications(doc.lines, sections.get(3))
     template = TEMPLATE_2019 if proactive_template == TEMPLATE_2019 else (layout or TEMPLATE_2021)
-    pro_cells, pro_issues = parse_proactive(doc.lines, sections.get(2), TEMPLATES[template])
+    # A crawl drops blank cells without a trace, and a report that leaves zeros blank would have '226' for
+    # blank | blank | 226. Section 二 has no rule to tell: its digit runs are cut by count only in a report
+    # seen to print its zeros (every section-三 cell read, some of them 0).
+    zeros_printed = all(c.value is not None for c in app_cells) and any(c.value == 0 for c in app_cells)
+    pro_cells, pro_issues = parse_proactive(doc.lines, sections.get(2), TEMPLATES[template], zeros_printed)
     rev_cells, rev_issues = parse_review(doc.lines, sections.get(4))
     cells = pro_cells + app_cells + rev_cells
     if year is not None and year < FIRST_TEMPLATE_YEAR and not any(c.value is not None for c in cells):

@@ -6,6 +6,7 @@ down the columns over every row still open. What no rule decides stays NULL with
 """
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -149,6 +150,17 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     cells: dict[str, list[ParsedCell]] = {}
     open_rows: list[_OpenRow] = []
     columns = _layout_columns(list(found.values()), lines)
+    # A run with fewer digits than cells ('0000' for seven) shows the page drops blank cells: then no run
+    # can be trusted to hold seven cells ('350002964' cuts by H2 as 3 50 0 0 2 9 64 when it was 35 0 0 0 ·
+    # 29 64), and none is cut.
+    short = [
+        r.code
+        for r in template.application_rows
+        if (run := found.get(r.key)) is not None
+        and (p := digit_pieces(fit(run.values, _WIDTH))) is not None
+        and len(fit(run.values, _WIDTH)) < _WIDTH
+        and len("".join(p)) < _WIDTH
+    ]
     for row in template.application_rows:
         run = found.get(row.key)
         if run is None:
@@ -159,6 +171,14 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         pieces = digit_pieces(values)
         # Cells run together: the section shows it (glued digits, leading zeros), or one token holds a row.
         if len(values) < _WIDTH and pieces is not None and (glued or len(values) == 1) and not table_lacks_column:
+            if short:
+                detail = (
+                    f"{row.code}: '{' '.join(pieces)}' not cut: the table drops blank cells (row "
+                    f"{', '.join(short[:3])} has fewer digits than cells), so a run need not hold seven"
+                )
+                issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_segmentation", detail))
+                cells[row.key] = [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
+                continue
             plain = segmentations(pieces, (Group(_WIDTH),), limit=1)
             if len(plain) == 1 and _h2_holds(values_of(pieces, plain[0])):
                 cells[row.key] = cut_cells(APPLICATIONS, row.key, COLUMNS, values, plain[0], SPLIT_BY_COUNT)
@@ -180,7 +200,59 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             row, placed or values, missing, issues, ordered=placed is not None, lacks_column=table_lacks_column
         )
     _resolve_open_rows(open_rows, cells, template, issues)
-    return [c for row in template.application_rows for c in cells[row.key]], issues, layout
+    out = [c for row in template.application_rows for c in cells[row.key]]
+    torn = [
+        r.code for r in template.application_rows if (run := found.get(r.key)) and len(fit(run.values, _WIDTH)) > _WIDTH
+    ]
+    if section is not None and (torn or _merged_pipe_cells(lines[section.first_line + 1 : section.end_line])):
+        out = _torn_unless_verified(out, template, torn, issues)
+    return out, issues, layout
+
+
+_PIPE_CELL_VALUES = re.compile(r"(?:^|\s)(?:[0-9０-９]+|[/／—－-])(?=\s|$)")
+
+
+def _merged_pipe_cells(lines: list[Line]) -> bool:
+    """A markdown table whose cells hold two values each ('| / １ | / / |'): a converter merged columns,
+    and rows' values moved with them."""
+    return any(
+        not line.grid and len(line.cells) > 1 and any(len(_PIPE_CELL_VALUES.findall(c.text)) > 1 for c in line.cells)
+        for line in lines
+    )
+
+
+def _torn_unless_verified(
+    cells: list[ParsedCell], template: Template, torn: list[str], issues: list[ParseIssue]
+) -> list[ParsedCell]:
+    """A torn table (a row label followed by several rows' numbers, or merged markdown cells): the numbers a
+    label is followed by need not be its row's, even seven of them adding up. Kept only when every cell is
+    read and H2, H1 and H3 hold throughout; otherwise every cell is NULL."""
+    grid: dict[str, list[float | None]] = {}
+    for c in cells:
+        grid.setdefault(c.row_key, []).append(c.value)
+    complete = all(v is not None for row in grid.values() for v in row)
+    if (
+        complete
+        and all(sum(r[:-1]) == r[-1] for r in grid.values())
+        and _columns_hold(  # type: ignore[arg-type]
+            grid, [r.key for r in template.leaves], assessable=True
+        )
+    ):
+        return cells
+    where = f"rows {', '.join(torn[:4])} are followed by several rows' numbers" if torn else "cells merged"
+    issues.append(
+        ParseIssue(
+            APPLICATIONS,
+            None,
+            "unaligned_rows",
+            f"the table is torn ({where}): which numbers are whose is not known, and the rules do not confirm "
+            "a reading: every cell NULL",
+        )
+    )
+    return [
+        ParsedCell(APPLICATIONS, c.row_key, c.col_key, None, UNREADABLE, c.raw, c.lineage) if c.value is not None else c
+        for c in cells
+    ]
 
 
 def _flipped(
@@ -363,12 +435,13 @@ def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str], assess
 
 
 def _lacks_other(found: dict[str, Run]) -> bool:
-    """Six values a row under a header naming seven: the table drops 其他 (seed 003) when, read so, 总计 is
-    the sum of the others in every six-value row and some row is not all zeros. A blank 总计 column
-    (its six values the applicants) does not add up so, nor does any misreading that matters."""
+    """Six values a row under a header naming seven: the table drops 其他 (seed 003, the usual variant) when,
+    read so, 总计 is the sum of the others in every six-value row. A blank 总计 column (its six values the
+    applicants) does not add up so unless every row is zero."""
     rows = [[t.value.value for t in fit(r.values, _WIDTH) if t.value] for r in found.values()]
-    six = [r for r in rows if len(r) == _WIDTH - 1 and None not in r]
-    return bool(six) and any(any(r) for r in six) and all(sum(r[:-1]) == r[-1] for r in six)  # type: ignore[arg-type]
+    # A blank or '/' among the applicants counts nothing; a row with a blank 总计 says nothing.
+    six = [r for r in rows if len(r) == _WIDTH - 1 and r[-1] is not None]
+    return bool(six) and all(sum(v or 0 for v in r[:-1]) == r[-1] for r in six)
 
 
 def _h2_holds(nums: list[int]) -> bool:

@@ -25,7 +25,10 @@ def detect_proactive_template(section: Section | None) -> str:
     return TEMPLATE_2019 if score_2019 and score_2019 >= sum(m in key for m in _MARKERS_2021) else TEMPLATE_2021
 
 
-def parse_proactive(lines: list[Line], section: Section | None, template: Template) -> tuple[list, list]:
+def parse_proactive(
+    lines: list[Line], section: Section | None, template: Template, zeros_printed: bool = True
+) -> tuple[list, list]:
+    """Section 二. `zeros_printed`: the report prints its zeros (a digit run's count can then be trusted)."""
     cells: list[ParsedCell] = []
     issues: list[ParseIssue] = []
     found: dict[str, list[Token]] = {}
@@ -36,7 +39,11 @@ def parse_proactive(lines: list[Line], section: Section | None, template: Templa
         glued = glued_digits(tokens)
         section_runs = runs(tokens)
         every_item = [(p, (p.label, *p.aliases)) for p in template.proactive]
-        flipped = values_before_labels(section_runs, lambda key: best_match(key, every_item, EXACT) is not None)
+        # Section 二's last item (行政事业性收费, 政府集中采购) left with nothing after it is the mark alone: its
+        # first label can be an item whose numbers stand after it by chance of the flow.
+        flipped = values_before_labels(
+            section_runs, lambda key: best_match(key, every_item, EXACT) is not None, header_first=False
+        )
         if flipped is not None:
             section_runs = flipped
         for run in section_runs:
@@ -81,15 +88,48 @@ def parse_proactive(lines: list[Line], section: Section | None, template: Templa
         elif len(values) == len(item.columns):
             cells += [token_cell(PROACTIVE, item.key, c, tok) for c, tok in zip(item.columns, values, strict=True)]
         else:
-            cells += _cut_item(item, values, glued, issues)
-    return cells, issues
+            cells += _cut_item(item, values, glued, issues, zeros_printed)
+    return _siblings_of_misread(template, cells, issues), issues
 
 
-def _cut_item(item: ProactiveItem, values: list[Token], glued: bool, issues: list[ParseIssue]) -> list[ParsedCell]:
+def _siblings_of_misread(template: Template, cells: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
+    """Items of one sub-table (规章 and 行政规范性文件; 行政处罚 and 行政强制) share its columns. When one item's
+    numbers do not fit them (too few or too many: the extraction moved numbers across rows), the other's
+    numbers may be the moved ones: they are not taken either."""
+    misread = {i.row_key for i in issues if i.code == "value_count"}
+    tables: dict[str, list[ProactiveItem]] = {}
+    for item in template.proactive:
+        tables.setdefault(item.article, []).append(item)
+    doubtful: set[str] = set()
+    for items in tables.values():
+        keys = {i.key for i in items}
+        if keys & misread and len(items) > 1:
+            doubtful |= {k for k in keys - misread if any(c.row_key == k and c.value is not None for c in cells)}
+    for key in sorted(doubtful):
+        issues.append(
+            ParseIssue(
+                PROACTIVE,
+                key,
+                "unaligned_rows",
+                "another row of its sub-table is misread: its numbers may be that row's",
+            )
+        )
+    return [
+        ParsedCell(PROACTIVE, c.row_key, c.col_key, None, UNREADABLE, c.raw, c.lineage) if c.row_key in doubtful else c
+        for c in cells
+    ]
+
+
+def _cut_item(
+    item: ProactiveItem, values: list[Token], glued: bool, issues: list[ParseIssue], zeros_printed: bool
+) -> list[ParsedCell]:
     """An item whose cells ran together ('规章000', '行政规范性文件9234'): cut where only one cut exists, or
     where the outside evidence leaves only one; otherwise the cells stay NULL."""
     cols = list(item.columns)
-    pieces = digit_pieces(values) if glued and len(values) < len(cols) else None
+    # Only an item whose own digits ran into the text around them ('规章000第二十条', a leading zero) is
+    # cut: a lone '16' under two columns is more likely a cell whose neighbour went missing.
+    run_together = any(t.embedded or ((d := t.digits) and len(d) > 1 and d.startswith("0")) for t in values)
+    pieces = digit_pieces(values) if glued and run_together and len(values) < len(cols) else None
     if pieces is None:
         raw = " ".join(t.value.raw for t in values if t.value)
         issues.append(
@@ -99,6 +139,13 @@ def _cut_item(item: ProactiveItem, values: list[Token], glued: bool, issues: lis
         )
         return [unreadable_cell(PROACTIVE, item.key, c, values) for c in cols]
     cuts = segmentations(pieces, (Group(len(cols)),))
+    if not zeros_printed:
+        detail = (
+            f"{item.label}: '{' '.join(pieces)}' for {len(cols)} cells in a report that leaves cells blank (section "
+            "三 not fully printed): a blank cell may have vanished, so the cut is not known"
+        )
+        issues.append(ParseIssue(PROACTIVE, item.key, "ambiguous_segmentation", detail))
+        return [unreadable_cell(PROACTIVE, item.key, c, values) for c in cols]
     if len(cuts) == 1:
         return cut_cells(PROACTIVE, item.key, cols, values, cuts[0], SPLIT_BY_COUNT)
     readings = [dict(zip(cols, values_of(pieces, c), strict=True)) for c in cuts]

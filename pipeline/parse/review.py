@@ -61,11 +61,15 @@ def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list
     if len(values) < _WIDTH:
         return _cut_review(values, glued, issues), issues
 
+    if len(values) > _WIDTH:
+        # More values than the row has: a column-flow extraction (pdfminer) ran another table's numbers
+        # into this one. Which fifteen are the row's is not known.
+        raw = " ".join(t.value.raw for t in values if t.value)
+        detail = f"{len(values)} values where the row has {_WIDTH} ({raw[:120]}): which are the row's is not known"
+        issues.append(ParseIssue(REVIEW_LITIGATION, None, "unaligned_rows", detail))
+        return [unreadable_cell(REVIEW_LITIGATION, b, c, values) for b, c in _KEYS], issues
     reading: list[Token | None] = list(values[:_WIDTH])
     nums = [t.value.value if t and t.value else None for t in reading]
-    if len(values) > _WIDTH:
-        extra = " ".join(t.value.raw for t in values[_WIDTH:] if t.value)
-        issues.append(ParseIssue(REVIEW_LITIGATION, None, "extra_values", f"{len(values) - _WIDTH} extra: {extra}"))
     if not _h4_holds(nums):
         merged = _merged_header_reading(reading, nums, header_key, len(values) == _WIDTH, issues)
         if merged is not None:
@@ -73,7 +77,7 @@ def parse_review(lines: list[Line], section: Section | None) -> tuple[list, list
         # A printed row that breaks H4 is kept as printed (a source error to flag), but not when the values
         # are more than the row holds (leftovers of another table before it) or stand over several text
         # lines: their order is then not the cells' order.
-        if (len(values) > _WIDTH or spread_over_lines(values)) and len(set(nums)) > 1:
+        if spread_over_lines(values) and len(set(nums)) > 1:
             raw = " ".join(t.value.raw for t in values if t.value)
             detail = (
                 f"{len(values)} values ({raw}) over several lines or more than 15; read in order the blocks "

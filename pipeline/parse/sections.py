@@ -35,7 +35,7 @@ def section_of(line_text: str) -> int | None:
 # 三、收到和处理政府信息公开申请情况（本列数据…'. A title there is an enumerator not inside brackets
 # ('（二）' is a sub-heading) followed by a section title, possibly misprinted ('行政法复议').
 
-_INLINE_HEADING = re.compile(r"(?<![（(])([一二三四五六七八])\s*[、.．]\s*")
+_INLINE_HEADING = re.compile(r"(?<![（(])([一二三四五六七八])\s*([、.．]?)\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INLINE_MIN_LINE = 60  # only long lines are flattened bodies; a short line is a title of its own
 
@@ -57,6 +57,8 @@ def _inline_title_end(text: str, start: int) -> tuple[int, int] | None:
                 candidate = (0, number, len(title))
             elif len(title) >= 8:
                 slack = 1 if len(title) < 16 else 2
+                if len(set(key[: len(title) + slack]) & set(title)) < len(set(title)) - slack:
+                    continue  # far from this title: no edit distance needed (most numerals start no title)
                 widths = [w for w in range(len(title) - slack, len(title) + slack + 1) if w <= len(key)]
                 scored = [(edit_distance(key[:w], title), w) for w in widths]
                 if not scored:
@@ -89,7 +91,7 @@ def inline_headings(text: str) -> list[tuple[int, int, int | None, int]]:
         found = _inline_title_end(text, m.end())
         if found is not None:
             out.append((m.start(), found[1], found[0], numeral))
-        elif numeral >= 5 and not (m.start() > 0 and _CJK.match(text, m.start() - 1)):
+        elif numeral >= 5 and m.group(2) and not (m.start() > 0 and _CJK.match(text, m.start() - 1)):
             out.append((m.start(), m.end(), None, numeral))
     return out
 

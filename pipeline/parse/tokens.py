@@ -69,6 +69,7 @@ _ENUMERATOR_AFTER = re.compile(r"[.．、][^0-9０-９]")
 
 def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
     tokens: list[Token] = []
+    open_note = False  # an annotation '（其中修订 11 件）' wrapped over lines: its numbers are not cells
     for i, line in enumerate(lines, start):
         # A grid cell may wrap inside a label or even inside a number: its line breaks are not separators.
         texts = [c.text.replace("\n", "") if line.grid else c.text for c in line.cells]
@@ -85,6 +86,11 @@ def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
             # A number inside brackets that close in the same cell is label text: "（单位：万元，保留 4 位小数）".
             # A bracket that never closes (a label wrapped onto the next line) hides nothing.
             spans = _bracketed(text)
+            notes: list[tuple[int, int]] = []
+            if not line.grid:
+                open_note = _note_spans(text, spans, notes, open_note)
+            for a, b in notes:  # an annotation cut by a line break: neither a cell nor a row's label
+                text = text[: max(a, 0)] + " " * (min(b, len(text)) - max(a, 0)) + text[min(b, len(text)) :]
             for m in _PIECE.finditer(text):
                 start, end = m.span()
                 glued = _GLUED_VALUE.match(m.group())
@@ -107,6 +113,25 @@ def tokenize(lines: list[Line], start: int = 0) -> list[Token]:
 
 
 _OPEN, _CLOSE = "(（[【〔", ")）]】〕"
+# An annotation inside a cell (spec Appendix B): '（其中修订 16 件）', '（含自然失效 29 件）'.
+_NOTE_OPENER = re.compile(r"[(（]\s*(?:其中|含|包括)")
+
+
+def _note_spans(text: str, spans: list[tuple[int, int]], notes: list[tuple[int, int]], open_note: bool) -> bool:
+    """Put in `notes` the parts of `text` inside an annotation that a line break cut: its rest from an
+    earlier line up to and with the bracket that closes it, and an opener here whose bracket closes on a
+    later line (`spans` holds the brackets that close here). Returns whether one is still open at the end."""
+    if open_note:
+        close = min((text.find(c) for c in ")）" if c in text), default=-1)
+        if close < 0:
+            notes.append((0, len(text)))
+            return True
+        notes.append((0, close + 1))
+    for m in _NOTE_OPENER.finditer(text):
+        if not _inside(notes, m.start()) and not any(a == m.start() for a, _ in spans):
+            notes.append((m.start(), len(text)))
+            return True
+    return False
 
 
 def _bracketed(text: str) -> list[tuple[int, int]]:
@@ -197,13 +222,15 @@ def runs(tokens: list[Token]) -> list[Run]:
     return out
 
 
-def values_before_labels(section_runs: list[Run], is_row_label: Callable[[str], bool]) -> list[Run] | None:
+def values_before_labels(
+    section_runs: list[Run], is_row_label: Callable[[str], bool], header_first: bool = True
+) -> list[Run] | None:
     """Runs re-paired label-after-values when an extraction printed every row's numbers before its label
     (pdfminer without box flow: '6 0 0 0 0 0 6 一、本年新收…数量 0 0 0 0 0 0 0 二、上年结转…'). The mark: the
     first numbers follow only the header (no row label before them) and a row label ends the section with
     nothing after it. None when the section does not show both."""
     with_values = [i for i, r in enumerate(section_runs) if r.values]
-    if not with_values or is_row_label(section_runs[with_values[0]].key):
+    if not with_values or (header_first and is_row_label(section_runs[with_values[0]].key)):
         return None
     last = section_runs[-1]
     if last.values or not last.labels or not is_row_label(last.key):
