@@ -31,7 +31,9 @@ fixtures: $(STAMP) system-deps
 	$(BIN)/python ../shared/tools/evaluate.py data/rendered.duckdb data/rendered | tail -3
 
 # Round-trip fuzzing, long profile: 10,000 random valid reports as text, HTML, DOCX (and 1% as PDF) read
-# back cell by cell; writes fuzz/RESULTS.md. The CI profile is tests/test_fuzz.py.
+# back cell by cell, a quarter of them also degraded the way real extractions are (pipeline/degrade.py:
+# flattened crawls, vertical labels, torn tables, lying headers, abbreviated names); writes fuzz/RESULTS.md.
+# The CI profile is tests/test_fuzz.py and tests/test_degrade.py.
 fuzz-long: $(STAMP) system-deps
 	$(BIN)/python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md
 
