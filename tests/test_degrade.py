@@ -396,7 +396,8 @@ CI_DEGRADED_SEEDS = {
 }
 # Wrong values the parser reads today on CI seeds (found by these degradations; the parser is being
 # reworked). Each is an expected failure until fixed: an XPASS says the entry can go.
-KNOWN_PARSER_FINDINGS = {
+# Wrong values the degradations found in the parser, each fixed and kept as a regression test.
+PARSER_FINDINGS = {
     ("flatten", 2): "blank cells vanish in a crawl: a 5-cell row printed as 7 digits is cut into 7 cells "
     "though H2 then fails (3.3.7 '0001212' read 0/0/0/1/2/1/2)",
     ("flatten", 12): "blank 总计 column: six values in a 7-column row shifted into 总计 ('0 （二）' read as a cell)",
@@ -412,7 +413,7 @@ def test_degraded_ci_profile_reads_no_wrong_value(name: str, record_property: An
     """No wrong value and no crash on a few seeds per degradation; cells left NULL are allowed (their
     share is reported: `pytest -rP -k degraded_ci` prints it, the JUnit report records it)."""
     _needs(name)
-    seeds = [s for s in CI_DEGRADED_SEEDS[name] if (name, s) not in KNOWN_PARSER_FINDINGS]
+    seeds = list(CI_DEGRADED_SEEDS[name])
     summary = fuzz.run(seeds, (name,), workers=2)
     stats = summary.degradation_table()[name]
     assert stats.renderings == len(seeds)
@@ -426,14 +427,10 @@ def test_degraded_ci_profile_reads_no_wrong_value(name: str, record_property: An
     )
 
 
-@pytest.mark.parametrize(
-    ("name", "seed"),
-    [
-        pytest.param(*key, marks=pytest.mark.xfail(reason=why, strict=False))
-        for key, why in KNOWN_PARSER_FINDINGS.items()
-    ],
-)
-def test_known_parser_findings(name: str, seed: int) -> None:
+@pytest.mark.parametrize(("name", "seed"), list(PARSER_FINDINGS))
+def test_parser_findings_stay_fixed(name: str, seed: int) -> None:
+    """Each rendering that once read back a wrong value (PARSER_FINDINGS says which and how) now reads
+    none: the cells are right or NULL."""
     _needs(name)
     failures = fuzz.run_case(seed, (name,)).failures
     assert not failures, "\n".join(str(f) for f in failures[:10])

@@ -140,7 +140,9 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         for r in found.values()
         if not any((d := t.digits) and len(d) > 1 and d.startswith("0") for t in r.values)
     ]
-    table_lacks_column = widths.count(6) > widths.count(7) and widths.count(6) * 2 > len(widths)
+    # ... but only if no row prints seven: rows of seven beside rows of six are blanks in some rows (a
+    # 总计 left blank on the result rows), where which cell is blank cannot be known.
+    table_lacks_column = widths.count(6) * 2 > len(widths) and widths.count(7) == 0
     header_cols = _header_columns(header_key)
     missing_col = None
     if len(header_cols) == 6:  # the header names the six columns the table has
