@@ -15,6 +15,8 @@ class Lineage:
     char_start: int | None = None
     char_end: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # Read by OCR from a page image: the engine's confidence in the text (the lowest of its boxes).
+    ocr_confidence: float | None = None
 
     def shifted(self, start: int, end: int) -> "Lineage":
         """The lineage of a sub-span [start, end) of this piece's text."""
@@ -28,6 +30,7 @@ class Lineage:
             self.char_start + start,
             self.char_start + end,
             self.bbox,
+            self.ocr_confidence,
         )
 
 

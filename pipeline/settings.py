@@ -6,7 +6,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Bump on any change that alters what is read from a file: every report is then parsed again.
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"
 
 
 def parser_version() -> str:
@@ -28,6 +28,10 @@ class Settings:
     # Pages whose text names the statistics tables get their ruled tables read (paths, glyphs, table
     # finder: 10–20 ms a page); at most this many per file.
     max_table_pages: int = 20
+    # Pages without a plausible text layer (scans, broken font maps) are read by OCR at this resolution,
+    # up to this many pages a file (2–3 s a page on two cores; image files are one page).
+    ocr_dpi: int = 200
+    max_ocr_pages: int = 40
     # A DOCX is a ZIP: refuse archives that inflate beyond this before parsing any XML (zip bombs).
     max_inflated_bytes: int = 200 * 1024 * 1024
     # Wall-clock limit for reading and parsing one file; a pathological file is quarantined, not waited on.

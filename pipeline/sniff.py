@@ -58,6 +58,8 @@ def sniff(path: Path, settings: Settings) -> SourceFile:
     head = data[:8]
     if head.startswith(b"%PDF"):
         return SourceFile(path, digest, len(data), "pdf")
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
+        return SourceFile(path, digest, len(data), "image")  # a scanned or photographed page: OCR
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in data:
             return SourceFile(path, digest, len(data), "docx")

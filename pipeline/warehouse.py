@@ -65,7 +65,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 # Bump when sql/create_tables.sql changes shape: an older warehouse is rebuilt from the raw files.
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -55,12 +55,14 @@ create table if not exists quarantine (
 -- split_by_count (cut from a digit run that has one cut at all), split_by_rule (cut where the arithmetic
 -- rules single out one cut), by_position_verified (row placed by template order, the rules holding),
 -- inferred_by_rule (not printed; the only value the rules allow). NULL for a cell holding no value.
+-- `ocr_confidence`: the cell was read by OCR from a page image (scan, broken text layer, image file), with
+-- the engine's lowest confidence among its text boxes; NULL for text read from a text layer or markup.
 
 -- Section 二 (主动公开). One row per report × item × column.
 create table if not exists proactive_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
-    repaired boolean not null, printed_value double, read_as varchar,
+    repaired boolean not null, printed_value double, read_as varchar, ocr_confidence double,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)
@@ -70,7 +72,7 @@ create table if not exists proactive_cells (
 create table if not exists application_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
-    repaired boolean not null, printed_value double, read_as varchar,
+    repaired boolean not null, printed_value double, read_as varchar, ocr_confidence double,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)
@@ -80,7 +82,7 @@ create table if not exists application_cells (
 create table if not exists review_litigation_cells (
     source_file varchar not null, row_key varchar not null, col_key varchar not null,
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
-    repaired boolean not null, printed_value double, read_as varchar,
+    repaired boolean not null, printed_value double, read_as varchar, ocr_confidence double,
     page integer, table_index integer, row_index integer, col_index integer,
     char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
     primary key (source_file, row_key, col_key)

@@ -19,9 +19,11 @@ select
     c.semantic,
     c.raw_text,
     c.read_as,
+    c.ocr_confidence,
     case when c.raw_text is null and c.value is not null then 'not printed: inferred by the rules (see parse_issues)'
     else concat_ws(
         ', ',
+        'OCR (confidence ' || round(c.ocr_confidence, 3) || ')',
         'page ' || c.page,
         'table ' || c.table_index,
         'row ' || c.row_index,

@@ -23,6 +23,7 @@ from pipeline.parse.model import (
     ParseIssue,
     Section,
 )
+from pipeline.parse.ocr_gate import confirm_ocr
 from pipeline.parse.proactive import detect_proactive_template, parse_proactive
 from pipeline.parse.review import parse_review
 from pipeline.parse.sections import drop_page_numbers, find_sections, section_of, split_inline_titles
@@ -51,6 +52,16 @@ def parse_document(doc: Document) -> ParsedReport:
     if not report.is_report:
         return report
     _read_metadata(doc, report)
+    if doc.meta.get("ocr_pages"):
+        report.issues.append(
+            ParseIssue(
+                None,
+                None,
+                "read_by_ocr",
+                f"page(s) {doc.meta['ocr_pages']} have no plausible text layer (a scan, an image, or a broken "
+                "font map): read by OCR; each cell keeps its box and confidence",
+            )
+        )
     if year is not None and year < FIRST_TEMPLATE_YEAR and not report.readable:
         report.issues.append(_before_template(year))
         return report
@@ -85,7 +96,7 @@ def parse_document(doc: Document) -> ParsedReport:
         report.issues.append(_before_template(year))
         return report
     report.template = template
-    report.cells = cells
+    report.cells = confirm_ocr(cells, report.issues)
     report.issues += pro_issues + app_issues + rev_issues
     return report
 

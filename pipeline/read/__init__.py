@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pipeline.document import Document
 from pipeline.read.docx import read_docx, read_legacy_office
 from pipeline.read.html import read_html
+from pipeline.read.ocr import read_image
 from pipeline.read.pdf import read_pdf
 from pipeline.read.text import read_text
 from pipeline.settings import Settings
@@ -15,6 +16,7 @@ READERS: dict[str, Callable[[bytes, Settings], Document]] = {
     "html": read_html,
     "docx": read_docx,
     "legacy_office": read_legacy_office,
+    "image": read_image,
 }
 
 

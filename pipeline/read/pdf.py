@@ -26,6 +26,7 @@ from pdfplumber.utils import filter_edges
 
 from pipeline.document import Cell, Document, Line, Lineage, UnreadableDocument
 from pipeline.normalise import label_key
+from pipeline.read import ocr
 from pipeline.read.text import text_lines
 from pipeline.settings import Settings
 
@@ -73,6 +74,7 @@ class Glyph(NamedTuple):
     middle: float  # vertical centre: which table cell the glyph sits in
     baseline: float  # which text line it is on: fonts of one line differ in ascent, not in baseline
     size: float
+    confidence: float | None = None  # OCR: the engine's confidence in the box the glyph came from
 
 
 Point = tuple[float, float]
@@ -296,6 +298,12 @@ def _line_text(line: list[Glyph]) -> str:
     return " ".join(w for w in [*words, word] if w)
 
 
+def _confidence(glyphs: list[Glyph]) -> float | None:
+    """The lowest OCR confidence among the glyphs (None for a text layer)."""
+    scores = [g.confidence for g in glyphs if g.confidence is not None]
+    return round(min(scores), 4) if scores else None
+
+
 def _statistics_tables(edges: list[dict]) -> list[Table]:
     """The real (multi-column) tables those ruling lines draw; none for no lines or only boxes."""
     # Table.rows is recomputed from the cells on every access: read once per table.
@@ -322,7 +330,14 @@ def _grid_lines(tables: list[Table], glyphs: list[Glyph], number: int) -> list[L
                     if x0 <= (g.x0 + g.x1) / 2 < x1
                 ]
                 text = "\n".join(_line_text(line) for line in _glyph_lines(inside))
-                lineage = Lineage(page=number, table=t_index, row=r_index, col=c_index, bbox=tuple(bbox))
+                lineage = Lineage(
+                    page=number,
+                    table=t_index,
+                    row=r_index,
+                    col=c_index,
+                    bbox=tuple(bbox),
+                    ocr_confidence=_confidence(inside),
+                )
                 cells.append(Cell(text, lineage))
             if cells:
                 placed.append((row.bbox[1], Line(cells, grid=True)))
@@ -338,7 +353,8 @@ def _grid_lines(tables: list[Table], glyphs: list[Glyph], number: int) -> list[L
         if text:
             box = (line[0].x0, min(g.top for g in line), max(g.x1 for g in line), max(g.bottom for g in line))
             bbox = tuple(round(v, 2) for v in box)
-            placed.append((bbox[1], Line([Cell(text, Lineage(page=number, bbox=bbox))])))
+            lineage = Lineage(page=number, bbox=bbox, ocr_confidence=_confidence(line))
+            placed.append((bbox[1], Line([Cell(text, lineage)])))
     placed.sort(key=lambda item: item[0])
     return [line for _, line in placed]
 
@@ -394,10 +410,17 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
         pages: list[list[Line]] = []
         has_text = False
         table_pages = 0
+        ocr_pages: list[int] = []
         for number, page in enumerate(pdf, 1):
             textpage = page.get_textpage()
             try:
                 text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+                if not ocr.text_layer_is_plausible(text) and len(ocr_pages) < settings.max_ocr_pages:
+                    # No text layer (a scan) or a garbled one (a broken font map): read the page's image.
+                    image, scale = ocr.render_page(page, settings.ocr_dpi)
+                    pages.append(ocr.page_lines(image, number, scale))
+                    ocr_pages.append(number)
+                    continue
                 has_text = has_text or bool(text.strip())
                 lines = None
                 if table_pages < settings.max_table_pages and _is_table_page(text):
@@ -411,7 +434,8 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
                 page.close()
     finally:
         pdf.close()
-    if not has_text:
-        raise UnreadableDocument("no_text_layer", "the PDF has no text layer (a scan); OCR is not available yet")
+    if not has_text and not any(pages):
+        raise UnreadableDocument("no_text_layer", "the PDF has no text layer and OCR found no text on its pages")
     lines = [line for page_lines in _strip_furniture(pages) for line in page_lines]
-    return Document("pdf", lines, pages=len(pages))
+    meta = {"ocr_pages": ",".join(map(str, ocr_pages))} if ocr_pages else {}
+    return Document("pdf", lines, pages=len(pages), meta=meta)

@@ -1,0 +1,123 @@
+"""Scans read by offline OCR (issue 14): pages without a plausible text layer, and image files, go
+through RapidOCR into the same tables; every digit the rules cannot confirm stays NULL.
+
+The scans are made here from the real PDF (../shared/fixtures/real/szfgs2024.pdf): its pages rendered
+to images and put back into an image-only PDF, which is what a scanner or a "print to image" gives."""
+
+import io
+import json
+import socket
+from pathlib import Path
+
+import duckdb
+import pypdfium2
+import pytest
+
+from pipeline.parse import parse_document
+from pipeline.read import read_document
+from pipeline.read.ocr import text_layer_is_plausible
+from pipeline.settings import Settings
+from pipeline.sniff import sniff
+from tests.conftest import materialize_into, require_shared
+
+PDF = ("fixtures", "real", "szfgs2024.pdf")
+TABLE_PAGES = (3, 4, 5)  # sections 二, 三 and 四 (1-based)
+
+
+def _page_images(pages: tuple[int, ...], dpi: int = 200) -> list:
+    pdf = pypdfium2.PdfDocument(str(require_shared(*PDF)))
+    try:
+        return [pdf[p - 1].render(scale=dpi / 72).to_pil().convert("RGB") for p in pages]
+    finally:
+        pdf.close()
+
+
+def _image_only_pdf(images: list, dpi: int = 200) -> bytes:
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return out.getvalue()
+
+
+def _expected() -> dict:
+    return json.loads(require_shared(*PDF[:-1], PDF[-1] + ".expected.json").read_text(encoding="utf-8"))
+
+
+def test_text_layer_plausibility() -> None:
+    assert not text_layer_is_plausible("")
+    assert not text_layer_is_plausible("   \n ")
+    assert text_layer_is_plausible("- 3 -")  # too little to judge: nothing to lose either
+    assert text_layer_is_plausible("三、收到和处理政府信息公开申请情况 一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3")
+    garbage = "\ue013\ue045\ue102 ÃÂ¤Ã¥ \ue200\ue201 " * 10  # a broken font map: private-use code points
+    assert not text_layer_is_plausible(garbage)
+    mojibake = "ÕþÐÅÏ¢¹«¿ª¹¤×÷Äê¶È±¨¸æ ÊÕµ½ºÍ´¦ÀíÕþ¸®ÐÅÏ¢¹«¿ªÉêÇëÇé¿ö"  # GBK read as Latin-1
+    assert not text_layer_is_plausible(mojibake)
+
+
+def test_scanned_table_pages_read_by_ocr_with_the_rules_guarding_digits() -> None:
+    """The three table pages as an image-only PDF: no text layer, so every page is OCR'd. Every cell is
+    right or NULL (a row whose OCR'd digits do not add up is NULL, never kept), most are right."""
+    report = parse_document(read_document(_image_only_pdf(_page_images(TABLE_PAGES)), "pdf", Settings()))
+    assert [i.code for i in report.issues if i.code == "read_by_ocr"] == ["read_by_ocr"]
+    expected = _expected()
+    got = {(c.table, c.row_key, c.col_key): c for c in report.cells}
+    right = 0
+    for table in ("proactive", "applications", "review_litigation"):
+        for row, cols in expected[table].items():
+            for col, want in cols.items():
+                cell = got[(table, row, col)]
+                assert cell.value is None or cell.value == want, (table, row, col, cell.value, want)
+                right += cell.value == want or (cell.value is None and want is None)
+    assert right >= 150, right
+    ocr_cells = [c for c in report.cells if c.value is not None]
+    assert all(c.lineage is not None and 0 < (c.lineage.ocr_confidence or 0) <= 1 for c in ocr_cells)
+    # pages of the scan (1-3), boxes in points on them
+    assert all(c.lineage.page in (1, 2, 3) and c.lineage.bbox for c in ocr_cells)  # type: ignore[union-attr]
+
+
+def test_ocr_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The models ship inside the pinned wheel: a fresh engine loads and reads with every socket refused."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network unreachable (test)")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    from rapidocr_onnxruntime import RapidOCR
+
+    image = _page_images((4,), dpi=100)[0]
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    import numpy as np
+
+    result, _ = RapidOCR()(np.asarray(image)[:, :, ::-1].copy())
+    assert result and any("本年新收" in text for _, text, _ in result)
+
+
+def test_image_file_in_the_warehouse(tmp_path: Path) -> None:
+    """A photographed page (PNG) is sniffed as an image, read by OCR, and its cells say so in
+    v_cell_sources."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    first, table = _page_images((1, 4), dpi=200)
+    # The title page gives agency and year; the table page the cells. Two images of one report: the
+    # warehouse holds each file as a document, so the title page is stacked onto the table page.
+    from PIL import Image
+
+    page = Image.new("RGB", (table.width, first.height // 4 + table.height), "white")
+    page.paste(first.crop((0, 0, first.width, first.height // 4)), (0, 0))
+    page.paste(table, (0, first.height // 4))
+    page.save(raw / "淮安市人民政府2024年报告.png", dpi=(200, 200))
+    assert sniff(raw / "淮安市人民政府2024年报告.png", Settings()).format == "image"
+    db = tmp_path / "w.duckdb"
+    assert materialize_into(raw, db).success
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        report = con.execute("select format, agency, year from reports").fetchone()
+        assert report == ("image", "淮安市人民政府", 2024)
+        located = con.execute(
+            "select location, ocr_confidence from v_cell_sources "
+            "where value is not null and table_name = 'applications'"
+        ).fetchall()
+        assert located and all(loc.startswith("OCR (confidence ") and conf > 0 for loc, conf in located)
+    finally:
+        con.close()
