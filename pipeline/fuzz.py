@@ -15,6 +15,11 @@ lying headers, abbreviated agency names. Each case draws one from its seed (the 
 scored apart (`check_degraded`): a number where another or none was expected is wrong, as everywhere,
 but a cell left NULL where a number was expected is a miss, counted as the share of cells left NULL.
 
+Scanned renderings (the pseudo-format `scanned`, `pipeline/scans.py`) are the case printed to PDF and
+scanned: an image-only PDF, a garbled font map, a scan under a garbled OCR layer or the report as one
+image, for a `scan_fraction` of the cases (OCR costs seconds a page). Scored as degradations, except that
+a quarantine (a scan the pipeline cannot read yet) is every cell missed, not a crash (`check_scanned`).
+
     python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md    # the long profile (make fuzz-long)
 """
 
@@ -54,6 +59,7 @@ Key = tuple[str, str, str]  # (table, row, column); ("meta", "agency", "") for t
 FORMATS = ("text", "html", "docx", "pdf")
 DEFAULT_FORMATS = ("text", "html", "docx")
 DEGRADED = "degraded"  # pseudo-format: the degradation drawn from the case's seed
+SCANNED = "scanned"  # pseudo-format: the case printed to PDF and scanned (pipeline/scans.py), for a sampled share
 DEGRADATIONS = degrade.DEGRADATIONS
 # How often each degradation is drawn for a case (the PDF-based ones cost a LibreOffice run, 2-4 s)
 DEGRADATION_WEIGHTS = {
@@ -322,6 +328,7 @@ class Rendering:
     reads_as: str = ""  # the format the pipeline must sniff (a degraded rendering's; else `fmt`)
     numbers: Numbers | None = None  # what a degraded rendering prints, where it differs from the case's
     identity: degrade.Identity | None = None  # abbreviated_name: the agency as printed and what it stands for
+    suffix: str = ""  # the file name's extension where the format does not say it (a scanned image: .jpg, .png)
 
     @property
     def format(self) -> str:
@@ -602,7 +609,7 @@ def read_back(seed: int, rendering: Rendering, workdir: Path) -> tuple[Any, list
     from pipeline.sniff import sniff
 
     fmt, quirks = rendering.fmt, rendering.quirks
-    path = workdir / f"fuzz_{seed}{_SUFFIX[rendering.format]}"
+    path = workdir / f"fuzz_{seed}{rendering.suffix or _SUFFIX[rendering.format]}"
     path.write_bytes(rendering.data)
     settings = Settings(raw_dir=workdir, warehouse=workdir / "unused.duckdb")
     try:
@@ -662,6 +669,38 @@ def check_degraded(
     return DegradedOutcome(rendering.fmt, route, values, len(missed), len(wrong), False), failures
 
 
+def render_scanned(numbers: Numbers, seed: int) -> Rendering:
+    """Case `seed` printed to PDF (the filled official DOCX, or the HTML page for the 2019 format) and
+    scanned as one output of `scans.SCANNED_OUTPUTS` drawn from the seed."""
+    from pipeline import scans
+
+    rng = random.Random(f"{seed}/scanned")
+    if numbers["template"] != TEMPLATE_2019 and TEMPLATE_DOCX.exists():
+        pdf, source = render.convert_to_pdf(render.render_docx(numbers, TEMPLATE_DOCX), ".docx"), "docx->pdf"
+    else:
+        pdf, source = render.convert_to_pdf(render.render_html(numbers), ".html"), "html->pdf"
+    out = scans.scanned(pdf, rng)
+    return Rendering(SCANNED, out.data, f"{source}; {out.quirks}", (), out.reads_as, suffix=out.suffix)
+
+
+def scans_available() -> str | None:
+    """Why scanned renderings cannot be made here (they are printed by LibreOffice), or None."""
+    return None if render.soffice() is not None else "scanned needs LibreOffice (soffice): `make test` installs it"
+
+
+def check_scanned(
+    numbers: Numbers, seed: int, rendering: Rendering, workdir: Path
+) -> tuple[DegradedOutcome, list[Failure]]:
+    """`check_degraded` for a scanned rendering: a quarantine (no text layer and no OCR, nothing read) is
+    every cell missed, not a crash; a reader's exception (read_error) or the wrong format still is one."""
+    outcome, failures = check_degraded(numbers, seed, rendering, workdir)
+    if outcome.crashed and len(failures) == 1 and failures[0].detail.startswith("quarantined as "):
+        if not failures[0].detail.startswith("quarantined as read_error"):
+            outcome.crashed = False
+            return outcome, []
+    return outcome, failures
+
+
 def _route(rendering: Rendering) -> str:
     """The primary degradation and how it was made (the last step of the quirks): "flatten(glued)",
     "torn_table(docx->pdf markitdown)", "vertical_labels(pdf)", "lying_header(docx)"."""
@@ -691,10 +730,15 @@ def degradations_for(seed: int, formats: Sequence[str], available: Sequence[str]
 
 
 def run_case(
-    seed: int, formats: Sequence[str] = DEFAULT_FORMATS, pdf_fraction: float = 0.0, degrade_fraction: float = 1.0
+    seed: int,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    pdf_fraction: float = 0.0,
+    degrade_fraction: float = 1.0,
+    scan_fraction: float = 1.0,
 ) -> CaseResult:
     """Generate case `seed`, render it in each format and read every rendering back. Degradations named in
-    `formats` (or `degraded`: the seed's draw) are rendered for a `degrade_fraction` of the cases."""
+    `formats` (or `degraded`: the seed's draw) are rendered for a `degrade_fraction` of the cases, and with
+    `scanned` in `formats`, a scan for a `scan_fraction` of them."""
     numbers = generate(seed)
     chosen = formats_for(numbers, seed, formats, pdf_fraction)
     failures: list[Failure] = []
@@ -726,12 +770,25 @@ def run_case(
             outcome.seconds = time.perf_counter() - started
             degraded.append(outcome)
             failures += found
+        if SCANNED in formats and random.Random(f"{seed}/scan-sample").random() < scan_fraction:
+            if scans_available() is None:
+                started = time.perf_counter()
+                try:
+                    rendering = render_scanned(numbers, seed)
+                except Exception as exc:  # a scan-making bug: counted, never hidden
+                    failures.append(_crash(seed, SCANNED, "scan", exc))
+                    degraded.append(DegradedOutcome(SCANNED, SCANNED, 0, 0, 0, True))
+                else:
+                    outcome, found = check_scanned(numbers, seed, rendering, Path(tmp))
+                    outcome.seconds = time.perf_counter() - started
+                    degraded.append(outcome)
+                    failures += found
     return CaseResult(
         seed, numbers["template"], tuple(chosen), len(expected_cells(numbers)), failures, seconds, degraded
     )
 
 
-def _run_case_task(task: tuple[int, tuple[str, ...], float, float]) -> CaseResult:
+def _run_case_task(task: tuple[int, tuple[str, ...], float, float, float]) -> CaseResult:
     return run_case(*task)
 
 
@@ -807,12 +864,15 @@ def run(
     workers: int = 1,
     progress: bool = False,
     degrade_fraction: float = 1.0,
+    scan_fraction: float = 1.0,
 ) -> Summary:
     """Run cases `seeds`, in `workers` processes (spawned: the parent may hold threads)."""
     started = time.perf_counter()
-    tasks = [(seed, tuple(formats), pdf_fraction, degrade_fraction) for seed in seeds]
+    tasks = [(seed, tuple(formats), pdf_fraction, degrade_fraction, scan_fraction) for seed in seeds]
     summary = Summary(seeds, workers, 0.0, commit=_git_commit())
     summary.unavailable = {d: why for d, why in degradations_available().items() if d in formats or DEGRADED in formats}
+    if SCANNED in formats and (why := scans_available()):
+        summary.unavailable[SCANNED] = why
     results: Iterable[CaseResult]
     if workers <= 1:
         results = map(_run_case_task, tasks)
@@ -927,12 +987,14 @@ def _degradation_markdown(summary: Summary) -> list[str]:
         "Renderings as crawlers, converters, copyists and people leave them (pipeline/degrade.py). A value where",
         "another or none was expected is a wrong cell (must be 0); a cell left NULL where a value was expected is",
         "a miss, allowed: the NULL share is misses / expected cells with a value (agency kind and name included",
-        "for abbreviated names). A rendering counts under every degradation of its recipe.",
+        "for abbreviated names). A rendering counts under every degradation of its recipe. Scanned renderings",
+        "(pipeline/scans.py) count a quarantine as every cell missed: OCR may not read them (yet).",
         "",
         "| degradation | renderings (alone) | cells with a value | wrong cells | crashes | NULL share | mean s |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name in DEGRADATIONS:
+    scanned = [SCANNED] if SCANNED in table or SCANNED in summary.unavailable else []
+    for name in (*DEGRADATIONS, *scanned):
         st = table.get(name)
         if st is None:
             why = summary.unavailable.get(name)
@@ -968,10 +1030,13 @@ def dump_case(seed: int, formats: Sequence[str], out: Path) -> list[Path]:
     unavailable = degradations_available()
     available = [d for d in DEGRADATIONS if d not in unavailable]
     renderings += [render_degraded(numbers, seed, d) for d in degradations_for(seed, formats, available)]
+    if SCANNED in formats and scans_available() is None:
+        renderings.append(render_scanned(numbers, seed))
     for rendering in renderings:
-        name = f"fuzz_{seed}{_SUFFIX[rendering.format]}"
+        suffix = rendering.suffix or _SUFFIX[rendering.format]
+        name = f"fuzz_{seed}{suffix}"
         if rendering.fmt not in FORMATS:
-            name = f"fuzz_{seed}.{rendering.fmt}{_SUFFIX[rendering.format]}"
+            name = f"fuzz_{seed}.{rendering.fmt}{suffix}"
         path = out / name
         path.write_bytes(rendering.data)
         expected = {**(rendering.numbers or numbers), "file": path.name, "quirks": rendering.quirks}
@@ -992,9 +1057,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--format",
         action="append",
-        choices=(*FORMATS, DEGRADED, *DEGRADATIONS),
-        help="formats, degradations, or 'degraded' (the degradation each case's seed draws); "
-        "default: text, html, docx, pdf, degraded",
+        choices=(*FORMATS, DEGRADED, *DEGRADATIONS, SCANNED),
+        help="formats, degradations, 'degraded' (the degradation each case's seed draws), or 'scanned' "
+        "(a scan of the case, pipeline/scans.py); default: text, html, docx, pdf, degraded, scanned",
     )
     parser.add_argument("--pdf-fraction", type=float, default=0.01, help="share of cases also rendered as PDF")
     parser.add_argument(
@@ -1003,19 +1068,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0.25,
         help="share of cases also rendered degraded (default 0.25: the PDF-based ones take 2-4 s each)",
     )
+    parser.add_argument(
+        "--scan-fraction",
+        type=float,
+        default=0.02,
+        help="share of cases also scanned (default 0.02: printing, scanning and OCR take seconds a page)",
+    )
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--out", type=Path, help="write the results as Markdown to this file")
     parser.add_argument("--dump", type=Path, help="with --seed: write the renderings and expected JSON here")
     args = parser.parse_args(argv)
-    formats = tuple(args.format or (*FORMATS, DEGRADED))
+    formats = tuple(args.format or (*FORMATS, DEGRADED, SCANNED))
     if args.seed is not None and args.dump is not None:
         for path in dump_case(args.seed, formats, args.dump):
             print(path)
     seeds = range(args.seed, args.seed + 1) if args.seed is not None else range(args.start, args.start + args.cases)
     pdf_fraction = 1.0 if args.seed is not None else args.pdf_fraction
     degrade_fraction = 1.0 if args.seed is not None else args.degrade_fraction
+    scan_fraction = 1.0 if args.seed is not None else args.scan_fraction
     workers = args.workers if len(seeds) > 1 else 1
-    summary = run(seeds, formats, pdf_fraction, workers, progress=len(seeds) > 1, degrade_fraction=degrade_fraction)
+    fractions = {"degrade_fraction": degrade_fraction, "scan_fraction": scan_fraction}
+    summary = run(seeds, formats, pdf_fraction, workers, progress=len(seeds) > 1, **fractions)
     for failure in summary.failures[:50]:
         print(failure)
     renderings = summary.renderings()
