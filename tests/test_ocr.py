@@ -51,6 +51,11 @@ def test_text_layer_plausibility() -> None:
     assert not text_layer_is_plausible(garbage)
     mojibake = "ÕþÐÅÏ¢¹«¿ª¹¤×÷Äê¶È±¨¸æ ÊÕµ½ºÍ´¦ÀíÕþ¸®ÐÅÏ¢¹«¿ªÉêÇëÇé¿ö"  # GBK read as Latin-1
     assert not text_layer_is_plausible(mojibake)
+    # A font map shifted onto other CJK code points: CJK, but none of the words every page uses.
+    shifted = "".join(chr(0x4E00 + (ord(ch) * 7919) % 20000) for ch in "本机关认真贯彻落实条例" * 12)
+    assert not text_layer_is_plausible(shifted)
+    page = "2023年，本机关进一步加强政务公开，完善工作机制，依法做好政府信息公开工作。" * 4
+    assert text_layer_is_plausible(page)
 
 
 def test_scanned_table_pages_read_by_ocr_with_the_rules_guarding_digits() -> None:

@@ -119,7 +119,7 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             found[row.key] = run
     split = any(k.startswith("3.6.") for k in found)
     layout = TEMPLATE_2021_23ROW if "3.6" in found and not split else TEMPLATE_2021 if found else None
-    if found and not split and "3.6" not in found:  # neither printed with values: the labels still tell
+    if section is not None and not split and "3.6" not in found:  # none read with values: the labels tell
         split = any(marker in section_key for marker in _SUB_ROW_MARKERS)
         layout = TEMPLATE_2021 if split or "其他处理" not in section_key else TEMPLATE_2021_23ROW
     template = TEMPLATES[layout or TEMPLATE_2021]

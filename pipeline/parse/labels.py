@@ -91,14 +91,21 @@ def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: 
     found = _best(key, options, min_quality, True)
     if found is not None:
         return found
+    # Debris off the end: the longest label any depth reveals wins ('…政府信息公开申请其他处' is 三(六)2 with
+    # '其他处' of （六）其他处理 stuck to it, not 三(六)3 '其他' with one character off).
     stripped = key
+    peeled: tuple[int, T] | None = None
     for _ in range(_MAX_DEBRIS):
         if not stripped or stripped[-1] not in GROUP_CHARS:
             break
         stripped = stripped[:-1]
-        found = _best(stripped, options, EXACT, False)
-        if found is not None:
-            return found
+        for item, aliases in options:
+            for alias in aliases:
+                score = label_score(stripped, alias, False)
+                if score and score[0] == EXACT and (peeled is None or score[1] > peeled[0]):
+                    peeled = (score[1], item)
+    if peeled is not None:
+        return peeled[1]
     best: tuple[int, T] | None = None
     for item, aliases in options:
         for alias in aliases:

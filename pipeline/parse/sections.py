@@ -35,7 +35,8 @@ def section_of(line_text: str) -> int | None:
 # 三、收到和处理政府信息公开申请情况（本列数据…'. A title there is an enumerator not inside brackets
 # ('（二）' is a sub-heading) followed by a section title, possibly misprinted ('行政法复议').
 
-_INLINE_HEADING = re.compile(r"(?<![（(])([一二三四五六七八])\s*([、.．]?)\s*")
+# '二、', '二' (bare) or '2、' (arabic: only before a known title, since '5、' also numbers sub-rows).
+_INLINE_HEADING = re.compile(r"(?:(?<![（(])([一二三四五六七八])\s*([、.．]?)|(?<![（(0-9])([1-8])\s*[、.．])\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INLINE_MIN_LINE = 60  # only long lines are flattened bodies; a short line is a title of its own
 
@@ -87,11 +88,11 @@ def inline_headings(text: str) -> list[tuple[int, int, int | None, int]]:
     ('五、当前存在的突出问题'); lower unknown numerals are row labels of section 三 ('四、结转下年度')."""
     out = []
     for m in _INLINE_HEADING.finditer(text):
-        numeral = _NUMERALS.index(m.group(1)) + 1
+        numeral = _NUMERALS.index(m.group(1)) + 1 if m.group(1) else int(m.group(3))
         found = _inline_title_end(text, m.end())
         if found is not None:
             out.append((m.start(), found[1], found[0], numeral))
-        elif numeral >= 5 and m.group(2) and not (m.start() > 0 and _CJK.match(text, m.start() - 1)):
+        elif m.group(1) and numeral >= 5 and m.group(2) and not (m.start() > 0 and _CJK.match(text, m.start() - 1)):
             out.append((m.start(), m.end(), None, numeral))
     return out
 

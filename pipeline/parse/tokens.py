@@ -60,6 +60,8 @@ _GLUED_VALUE = re.compile(
 _EMBEDDED = re.compile(
     rf"(?:(?<=[0-9０-９])[+-])?(?:[0-9０-９]{{1,3}}(?:[,，][0-9０-９]{{3}})+(?![0-9０-９])|[0-9０-９]+)"
     rf"(?:[.．][0-9０-９]+)?(?:{UNIT_PATTERN})?"
+    # ... and the annotation printed after it in the same cell, not a heading's numeral '（二）'
+    r"(?:[(（](?![一二三四五六七八九十]+[)）])[^()（）]*[)）])?"
 )
 _NOT_A_CELL_AFTER = re.compile(r"[年月日号%％]")
 # A sub-row enumerator: one digit before '.', '．' or '、' and then label text ('2.其他法律…'). Glued to
@@ -165,7 +167,9 @@ def _label_tokens(
             value_end = m.end() - 1  # the last digit numbers the next row
             if re.search(r"[^0-9０-９]", text[m.start() : value_end]) or value_end <= m.start():
                 continue
-        if m.start() > label_start and text[label_start : m.start()].strip():
+        # Invisible characters between two glued numbers (a zero-width space a web editor left) are no
+        # label: they must not split a row's values into two runs.
+        if m.start() > label_start and normalise_text(text[label_start : m.start()]).strip():
             label = normalise_text(text[label_start : m.start()])
             out.append(Token(label, None, lineage.shifted(label_start, m.start()), line))
         value = read_value(text[m.start() : value_end])
@@ -174,7 +178,7 @@ def _label_tokens(
         glued = value_end < end and not text[value_end].isspace()
         out.append(Token(None, value, lineage.shifted(m.start(), value_end), line, glued))
         label_start = value_end
-    if text[label_start:end].strip():
+    if normalise_text(text[label_start:end]).strip():
         out.append(Token(normalise_text(text[label_start:end]), None, lineage.shifted(label_start, end), line))
     return out
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.document import Document, Line
-from pipeline.normalise import label_key
+from pipeline.normalise import label_key, normalise_text
 
 # Rendering resolution for OCR: 200 dpi reads 10.5 pt report text and table digits reliably.
 OCR_DPI = 200
@@ -27,6 +27,7 @@ _MAX_DESKEW = 5.0
 # What a page of an annual report's text layer holds when it is not mojibake: CJK text, and on table
 # pages the template's own words.
 _TEMPLATE_WORDS = ("政府信息公开", "主动公开", "申请", "行政复议", "行政诉讼", "总体情况", "年度报告")
+_COMMON_WORDS = ("公开", "信息", "政府", "工作", "情况", "进一步", "加强")
 
 
 @cache
@@ -41,7 +42,7 @@ def text_layer_is_plausible(text: str) -> bool:
     """A page's text layer is real text: mostly CJK and other printable characters, not the private-use
     or replacement characters a broken font map yields, and on a page with much text some of the
     template's words. An empty text layer is not plausible (a scan)."""
-    chars = [ch for ch in text if not ch.isspace()]
+    chars = [ch for ch in normalise_text(text) if not ch.isspace()]  # Kangxi radicals count as CJK
     if not chars:
         return False
     if len(chars) < 20:
@@ -51,7 +52,11 @@ def text_layer_is_plausible(text: str) -> bool:
     if odd > 0.05 * len(chars):
         return False
     key = label_key(text)
-    return cjk >= 0.3 * len(chars) or any(word in key for word in _TEMPLATE_WORDS)
+    if any(word in key for word in _TEMPLATE_WORDS):
+        return True
+    # A font map shifted to other CJK code points gives CJK, but never the words every page of these
+    # reports uses: a page of a hundred CJK characters without any of them is garbage.
+    return cjk >= 0.3 * len(chars) and (cjk < 100 or any(word in key for word in _COMMON_WORDS))
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
