@@ -46,8 +46,16 @@ def parse_proactive(
         )
         if flipped is not None:
             section_runs = flipped
+        previous: ProactiveItem | None = None
         for run in section_runs:
             if not run.values:
+                continue
+            if previous is not None and _label_continues(previous, run.key):
+                # '政府集中采 114 21108' / '购 5': the row's label wrapped, and a value wrapped with it.
+                detail = f"{previous.label}: its label wraps onto a line with more numbers ({describe(run)})"
+                issues.append(ParseIssue(PROACTIVE, previous.key, "value_count", detail))
+                found[previous.key] = [*found[previous.key], *run.values]
+                previous = None
                 continue
             options = [(p, (p.label, *p.aliases)) for p in template.proactive if p.key not in found]
             # Numbers before labels: an item's label is followed by the next sub-table's header.
@@ -57,8 +65,10 @@ def parse_proactive(
                 continue
             if item is None:
                 issues.append(ParseIssue(PROACTIVE, None, "unmatched_values", describe(run)))
+                previous = None
                 continue
             found[item.key] = fit(run.values, len(item.columns))
+            previous = item
     if flipped is not None:
         counts_fit = all(
             len(v) == len(template_item.columns)
@@ -90,6 +100,12 @@ def parse_proactive(
         else:
             cells += _cut_item(item, values, glued, issues, zeros_printed)
     return _siblings_of_misread(template, cells, issues), issues
+
+
+def _label_continues(item: ProactiveItem, key: str) -> bool:
+    """`key` is the rest of the item's label, wrapped onto the next line ('购' of 政府集中采购)."""
+    label = label_key(item.label)
+    return 0 < len(key) <= 4 and key in label and not label.startswith(key)
 
 
 def _siblings_of_misread(template: Template, cells: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
