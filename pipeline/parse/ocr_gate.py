@@ -60,4 +60,33 @@ def confirm_ocr(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[Parse
                         "and no rule to check it",
                     )  # type: ignore[union-attr]
                 )
+    # A digit misread the same way in a row's cell and its 总计 (6 read as 9 twice) keeps H2: only the
+    # columns (H3, H1) can tell. Section 三 read by OCR stands only as a whole table that adds up.
+    rows = {row: group for (table, row), group in groups.items() if table == APPLICATIONS}
+    if any(_ocr(c) for group in rows.values() for c in group):
+        grid = {row: [c.value for c in group] for row, group in rows.items() if (APPLICATIONS, row) not in doubtful}
+        if len(grid) < len(rows) or not _table_adds_up(grid):
+            doubtful |= {(APPLICATIONS, row) for row in rows}
+            issues.append(
+                ParseIssue(
+                    APPLICATIONS,
+                    None,
+                    "ocr_unconfirmed",
+                    "read by OCR, the table does not add up down its columns (H3, H1) or has rows that do not: "
+                    "a digit misread alike in a row and its 总计 cannot be ruled out, so no row is kept",
+                )
+            )
     return [_null(c) if (c.table, c.row_key) in doubtful else c for c in cells]
+
+
+def _table_adds_up(grid: dict[str, list[float | None]]) -> bool:
+    """Every cell read, and H3 (三(七) = the result rows) and H1 (一 + 二 = 三(七) + 四) in every column."""
+    if any(v is None for row in grid.values() for v in row) or not {"1", "2", "3.7", "4"} <= set(grid):
+        return False
+    leaves = [row for row in grid if row not in ("1", "2", "3.7", "4")]
+    for c in range(len(grid["3.7"])):
+        if sum(grid[row][c] for row in leaves) != grid["3.7"][c]:  # type: ignore[misc]
+            return False
+        if grid["1"][c] + grid["2"][c] != grid["3.7"][c] + grid["4"][c]:  # type: ignore[operator]
+            return False
+    return True
