@@ -71,6 +71,12 @@ def process(source: SourceFile, settings: Settings) -> Outcome:
             reason=f"{source.name}: reading took over {settings.seconds_per_file:g} s (pathological structure?)",
         )
     except Exception as exc:  # a reader or parser bug must not stop the other files
+        if "FileTimeout" in str(exc):  # the time limit struck inside a native library (OCR) that wrapped it
+            return Outcome(
+                source,
+                reason_code="timeout",
+                reason=f"{source.name}: reading took over {settings.seconds_per_file:g} s (OCR of many pages?)",
+            )
         return Outcome(source, reason_code="read_error", reason=f"{source.name}: {type(exc).__name__}: {exc}")
     if not report.is_report:
         return Outcome(

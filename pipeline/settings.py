@@ -35,7 +35,8 @@ class Settings:
     # A DOCX is a ZIP: refuse archives that inflate beyond this before parsing any XML (zip bombs).
     max_inflated_bytes: int = 200 * 1024 * 1024
     # Wall-clock limit for reading and parsing one file; a pathological file is quarantined, not waited on.
-    seconds_per_file: float = 120.0
+    # OCR costs seconds a page (more on a loaded machine), so a scanned report needs minutes.
+    seconds_per_file: float = 600.0
     # How long a run waits for another process holding the warehouse's write lock before giving up.
     lock_wait_seconds: float = 30.0
     # Parse outcomes by content hash (pipeline/store.py); empty means `parsed/` beside the warehouse.
