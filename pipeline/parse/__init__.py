@@ -11,7 +11,7 @@ from pipeline import agency as agency_metadata
 from pipeline import narrative
 from pipeline.catalogue import TEMPLATE_2019, TEMPLATE_2021, TEMPLATES, ProactiveItem, Template
 from pipeline.document import Cell, Document, Line
-from pipeline.normalise import is_traditional, to_simplified
+from pipeline.normalise import ABSENT, is_traditional, to_simplified
 from pipeline.parse.applications import parse_applications
 from pipeline.parse.model import (
     APPLICATIONS,
@@ -125,8 +125,6 @@ def _before_template(year: int) -> ParseIssue:
 
 
 def _absent_cells(template: Template) -> list[ParsedCell]:
-    from pipeline.normalise import ABSENT
-
     cells = [ParsedCell(PROACTIVE, p.key, c, None, ABSENT) for p in template.proactive for c in p.columns]
     cells += [
         ParsedCell(APPLICATIONS, r.key, c.key, None, ABSENT)

@@ -34,7 +34,17 @@ from pipeline.parse.model import (
     ParseIssue,
     Section,
 )
-from pipeline.parse.tokens import Run, Token, describe, fit, glued_digits, runs, tokenize, values_before_labels
+from pipeline.parse.tokens import (
+    Run,
+    Token,
+    describe,
+    fit,
+    glued_digits,
+    runs,
+    spread_over_lines,
+    tokenize,
+    values_before_labels,
+)
 
 COLUMNS = [c.key for c in APPLICANT_COLUMNS]
 _WIDTH = len(COLUMNS)
@@ -232,14 +242,7 @@ def _torn_unless_verified(
     grid: dict[str, list[float | None]] = {}
     for c in cells:
         grid.setdefault(c.row_key, []).append(c.value)
-    complete = all(v is not None for row in grid.values() for v in row)
-    if (
-        complete
-        and all(sum(r[:-1]) == r[-1] for r in grid.values())
-        and _columns_hold(  # type: ignore[arg-type]
-            grid, [r.key for r in template.leaves], assessable=True
-        )
-    ):
+    if table_adds_up(grid, [r.key for r in template.leaves]):
         return cells
     where = f"rows {', '.join(torn[:4])} are followed by several rows' numbers" if torn else "cells merged"
     issues.append(
@@ -274,12 +277,7 @@ def _flipped(
             break
         grid[row.key] = [t.value.value if t.value else None for t in run.values]
     complete = len(grid) == len(rows) and all(r is not None for r, _ in sequence)
-    holds = (
-        complete
-        and all(None not in v and sum(v[:-1]) == v[-1] for v in grid.values())  # type: ignore[arg-type]
-        and _columns_hold(grid, [r.key for r in template.leaves], assessable=True)
-    )
-    if holds:
+    if complete and table_adds_up(grid, [r.key for r in template.leaves]):
         issues.append(
             ParseIssue(
                 APPLICATIONS,
@@ -328,12 +326,8 @@ def _read_in_order(
             labelled.add(index[row.key])
         pos += len(run.values)
     grid = {r.key: [t.value.value for t in values[i * _WIDTH : (i + 1) * _WIDTH]] for i, r in enumerate(rows)}
-    if any(v is None for row in grid.values() for v in row):
-        return None  # blanks: the rules that would verify the order cannot be assessed
-    if any(sum(row[:-1]) != row[-1] for row in grid.values()):  # type: ignore[arg-type]
-        return None
-    if not _columns_hold(grid, [r.key for r in template.leaves], assessable=True):
-        return None
+    if not table_adds_up(grid, [r.key for r in template.leaves]):
+        return None  # blanks (the rules cannot be assessed) or rows and columns that do not add up
     placed = [r for i, r in enumerate(rows) if i not in labelled]
     issues.append(
         ParseIssue(
@@ -436,6 +430,15 @@ def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str], assess
     return True
 
 
+def table_adds_up(grid: dict[str, list[float | None]], leaves: list[str]) -> bool:
+    """Section 三 confirmed whole: every cell of every row read, 总计 the sum of each row (H2), and H3 and H1
+    in every column."""
+    rows = list(grid.values())
+    if any(v is None for row in rows for v in row):
+        return False
+    return all(_h2_holds(row) for row in rows) and _columns_hold(grid, leaves, assessable=True)  # type: ignore[arg-type]
+
+
 def _lacks_other(found: dict[str, Run]) -> bool:
     """Six values a row under a header naming seven: the table drops 其他 (seed 003, the usual variant) when,
     read so, 总计 is the sum of the others in every six-value row. A blank 总计 column (its six values the
@@ -446,7 +449,7 @@ def _lacks_other(found: dict[str, Run]) -> bool:
     return bool(six) and all(sum(v or 0 for v in r[:-1]) == r[-1] for r in six)
 
 
-def _h2_holds(nums: list[int]) -> bool:
+def _h2_holds(nums: list[int] | list[float]) -> bool:
     return sum(nums[:-1]) == nums[-1]
 
 
@@ -506,16 +509,6 @@ def _by_column(values: list[Token], lines: list[Line], columns: tuple[list[float
             return None
         placed[nearest] = tok
     return [placed[i] for i in range(_WIDTH)]
-
-
-def spread_over_lines(values: list[Token]) -> bool:
-    """A row's values printed over several text lines, some line holding more than one: a layout dump
-    that centres each cell vertically (pdftotext -layout) prints 总计 on the first line and the rest on
-    the next, so the printed order is not the columns' order."""
-    if any(t.lineage.col is not None for t in values):
-        return False  # grid cells: each knows its column
-    lines = [t.line for t in values]
-    return len(set(lines)) > 1 and any(lines.count(n) > 1 for n in set(lines))
 
 
 def _application_row(

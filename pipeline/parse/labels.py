@@ -49,13 +49,21 @@ def label_score(key: str, alias: str, allow_typos: bool = True) -> tuple[int, in
     return None
 
 
-def _best(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int, allow_typos: bool) -> T | None:
+def _scored(
+    key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int, allow_typos: bool
+) -> tuple[tuple[int, int], T] | None:
+    """The best (score, option) for the end of `key`, or None."""
     best: tuple[tuple[int, int], T] | None = None
     for item, aliases in options:
         for alias in aliases:
             score = label_score(key, alias, allow_typos)
             if score and score[0] >= min_quality and (best is None or score > best[0]):
                 best = (score, item)
+    return best
+
+
+def _best(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: int, allow_typos: bool) -> T | None:
+    best = _scored(key, options, min_quality, allow_typos)
     return best[1] if best else None
 
 
@@ -94,16 +102,14 @@ def best_match(key: str, options: list[tuple[T, tuple[str, ...]]], min_quality: 
     # Debris off the end: the longest label any depth reveals wins ('…政府信息公开申请其他处' is 三(六)2 with
     # '其他处' of （六）其他处理 stuck to it, not 三(六)3 '其他' with one character off).
     stripped = key
-    peeled: tuple[int, T] | None = None
+    peeled: tuple[tuple[int, int], T] | None = None
     for _ in range(_MAX_DEBRIS):
         if not stripped or stripped[-1] not in GROUP_CHARS:
             break
         stripped = stripped[:-1]
-        for item, aliases in options:
-            for alias in aliases:
-                score = label_score(stripped, alias, False)
-                if score and score[0] == EXACT and (peeled is None or score[1] > peeled[0]):
-                    peeled = (score[1], item)
+        found_here = _scored(stripped, options, EXACT, False)
+        if found_here is not None and (peeled is None or found_here[0] > peeled[0]):
+            peeled = found_here
     if peeled is not None:
         return peeled[1]
     best: tuple[int, T] | None = None

@@ -5,6 +5,7 @@ stay. A misread digit (9 read as 6) otherwise lands silently: the row or block i
 from dataclasses import replace
 
 from pipeline.normalise import UNREADABLE
+from pipeline.parse.applications import table_adds_up
 from pipeline.parse.model import APPLICATIONS, PROACTIVE, REVIEW_LITIGATION, ParsedCell, ParseIssue
 
 # Section 二 cells read by OCR below this confidence are not taken (no rule can check them).
@@ -65,7 +66,8 @@ def confirm_ocr(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[Parse
     rows = {row: group for (table, row), group in groups.items() if table == APPLICATIONS}
     if any(_ocr(c) for group in rows.values() for c in group):
         grid = {row: [c.value for c in group] for row, group in rows.items() if (APPLICATIONS, row) not in doubtful}
-        if len(grid) < len(rows) or not _table_adds_up(grid):
+        leaves = [row for row in rows if row not in ("1", "2", "3.7", "4")]
+        if len(grid) < len(rows) or not table_adds_up(grid, leaves):
             doubtful |= {(APPLICATIONS, row) for row in rows}
             issues.append(
                 ParseIssue(
@@ -77,16 +79,3 @@ def confirm_ocr(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[Parse
                 )
             )
     return [_null(c) if (c.table, c.row_key) in doubtful else c for c in cells]
-
-
-def _table_adds_up(grid: dict[str, list[float | None]]) -> bool:
-    """Every cell read, and H3 (三(七) = the result rows) and H1 (一 + 二 = 三(七) + 四) in every column."""
-    if any(v is None for row in grid.values() for v in row) or not {"1", "2", "3.7", "4"} <= set(grid):
-        return False
-    leaves = [row for row in grid if row not in ("1", "2", "3.7", "4")]
-    for c in range(len(grid["3.7"])):
-        if sum(grid[row][c] for row in leaves) != grid["3.7"][c]:  # type: ignore[misc]
-            return False
-        if grid["1"][c] + grid["2"][c] != grid["3.7"][c] + grid["4"][c]:  # type: ignore[operator]
-            return False
-    return True

@@ -5,7 +5,6 @@ from dataclasses import replace
 from pipeline.catalogue import REVIEW_BLOCKS, REVIEW_COLUMNS
 from pipeline.document import Line
 from pipeline.normalise import ABSENT, ZERO, label_key
-from pipeline.parse.applications import spread_over_lines
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
 from pipeline.parse.digits import Group, segmentations, values_of
 from pipeline.parse.model import (
@@ -18,7 +17,7 @@ from pipeline.parse.model import (
     ParseIssue,
     Section,
 )
-from pipeline.parse.tokens import Run, Token, glued_digits, runs, tokenize
+from pipeline.parse.tokens import Run, Token, glued_digits, runs, spread_over_lines, tokenize
 
 _WIDTH = len(REVIEW_BLOCKS) * len(REVIEW_COLUMNS)
 _KEYS = [(b.key, c.key) for b in REVIEW_BLOCKS for c in REVIEW_COLUMNS]

@@ -244,6 +244,16 @@ def values_before_labels(
     return flipped
 
 
+def spread_over_lines(values: list[Token]) -> bool:
+    """A row's values printed over several text lines, some line holding more than one: a layout dump
+    that centres each cell vertically (pdftotext -layout) prints 总计 on the first line and the rest on
+    the next, so the printed order is not the columns' order."""
+    if any(t.lineage.col is not None for t in values):
+        return False  # grid cells: each knows its column
+    lines = [t.line for t in values]
+    return len(set(lines)) > 1 and any(lines.count(n) > 1 for n in set(lines))
+
+
 def describe(run: Run) -> str:
     label = "".join(t.label or "" for t in run.labels)[-40:]
     return f"{label!r}: " + " ".join(t.value.raw for t in run.values if t.value)
