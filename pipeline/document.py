@@ -1,6 +1,6 @@
 """The neutral document model every reader produces: lines of cells, each cell knowing its source."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -17,21 +17,16 @@ class Lineage:
     bbox: tuple[float, float, float, float] | None = None
     # Read by OCR from a page image: the engine's confidence in the text (the lowest of its boxes).
     ocr_confidence: float | None = None
+    # Read by OCR: every reading of the cell's ink, the one its text holds first. The page-wide pass and
+    # the cell read alone give two; equal readings confirm each other, differing ones are the
+    # alternatives the rules may choose between (`pipeline/parse/ocr_gate.py`).
+    ocr_readings: tuple[str, ...] | None = None
 
     def shifted(self, start: int, end: int) -> "Lineage":
         """The lineage of a sub-span [start, end) of this piece's text."""
         if self.char_start is None:
             return self
-        return Lineage(
-            self.page,
-            self.table,
-            self.row,
-            self.col,
-            self.char_start + start,
-            self.char_start + end,
-            self.bbox,
-            self.ocr_confidence,
-        )
+        return replace(self, char_start=self.char_start + start, char_end=self.char_start + end)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,8 @@ create table if not exists quarantine (
 -- `read_as`, how the value was read: by_label (its row found by label, one printed token per cell),
 -- split_by_count (cut from a digit run that has one cut at all), split_by_rule (cut where the arithmetic
 -- rules single out one cut), by_position_verified (row placed by template order, the rules holding),
--- inferred_by_rule (not printed; the only value the rules allow). NULL for a cell holding no value.
+-- inferred_by_rule (not printed; the only value the rules allow), ocr_reading_by_rule (OCR read the cell
+-- two ways; the only reading with which the rules hold). NULL for a cell holding no value.
 -- `ocr_confidence`: the cell was read by OCR from a page image (scan, broken text layer, image file), with
 -- the engine's lowest confidence among its text boxes; NULL for text read from a text layer or markup.
 

@@ -17,7 +17,9 @@ SPLIT_BY_COUNT = "split_by_count"  # cut from a digit run that has one cut at al
 SPLIT_BY_RULE = "split_by_rule"  # cut from a digit run where the arithmetic rules single out one cut
 BY_POSITION_VERIFIED = "by_position_verified"  # its row placed by template order, the rules then holding
 INFERRED_BY_RULE = "inferred_by_rule"  # not printed as such: the only value the rules allow (merged header)
-READ_METHODS = (BY_LABEL, SPLIT_BY_COUNT, SPLIT_BY_RULE, BY_POSITION_VERIFIED, INFERRED_BY_RULE)
+# Read by OCR two ways (the page, the cell alone) that differ: the only reading with which the rules hold.
+OCR_READING_BY_RULE = "ocr_reading_by_rule"
+READ_METHODS = (BY_LABEL, SPLIT_BY_COUNT, SPLIT_BY_RULE, BY_POSITION_VERIFIED, INFERRED_BY_RULE, OCR_READING_BY_RULE)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,35 @@
-"""Cells read by OCR are kept only where the rules confirm their digits: every section-三 row must add up
-(H2) and every section-四 block (H4); section 二 has no rule, so only cells the engine is all but sure of
-stay. A misread digit (9 read as 6) otherwise lands silently: the row or block is NULL instead."""
+"""Cells read by OCR are kept only where the rules confirm their digits.
 
+OCR reads a table cell twice (the page-wide pass and the cell alone, `pipeline/read/ocr.py`); the two may
+differ (6 and 9 trade places either way, a lone 0 goes missing). Section 三 stands only as a whole table
+that adds up (H2 in every row, H3 and H1 down every column) and each section-四 block by H4, choosing
+among the readings where exactly one choice makes everything add up. Section 二 has no rule, so only
+cells both readings agree on (or that the engine is all but sure of) stay. Otherwise the row, block or
+table is NULL with an `ocr_unconfirmed` issue: a misread digit never lands silently."""
+
+from collections.abc import Iterator
 from dataclasses import replace
+from itertools import product
 
-from pipeline.normalise import UNREADABLE
+from pipeline.normalise import ABSENT, BLANK, NOT_APPLICABLE, NUMBER, UNREADABLE, ZERO, read_value
 from pipeline.parse.applications import table_adds_up
-from pipeline.parse.model import APPLICATIONS, PROACTIVE, REVIEW_LITIGATION, ParsedCell, ParseIssue
+from pipeline.parse.model import (
+    APPLICATIONS,
+    OCR_READING_BY_RULE,
+    PROACTIVE,
+    REVIEW_LITIGATION,
+    ParsedCell,
+    ParseIssue,
+)
 
-# Section 二 cells read by OCR below this confidence are not taken (no rule can check them).
+# Section 二 cells read by OCR once (the two passes did not both read them) below this confidence are not
+# taken (no rule can check them).
 MIN_UNCHECKED_CONFIDENCE = 0.98
+# At most this many combinations of readings are tried for one table (the readings that differ are few).
+MAX_CHOICES = 4096
+# Row keys of section 三 whose columns are sums of others (H1, H3): the rest are leaves.
+_SUM_ROWS = ("1", "2", "3.7", "4")
+_NOTHING = (BLANK, NOT_APPLICABLE, ABSENT)
 
 
 def _ocr(cell: ParsedCell) -> bool:
@@ -20,62 +40,151 @@ def _null(cell: ParsedCell) -> ParsedCell:
     return replace(cell, value=None, semantic=UNREADABLE, read_as=None) if cell.value is not None else cell
 
 
+def _readings(cell: ParsedCell) -> list[float | None]:
+    """The values the cell's ink was read as, the cell's own first. A cell with no ink (a printed blank,
+    a '/', a column the table does not have: seed 003 drops 其他) counts nothing."""
+    if cell.semantic in _NOTHING:
+        return [0.0]
+    values: list[float | None] = [cell.value]
+    for text in (cell.lineage.ocr_readings if cell.lineage else None) or ():
+        value = read_value(text)
+        if value is not None and value.semantic in (NUMBER, ZERO) and value.value not in values:
+            values.append(value.value)
+    if cell.value is None and len(values) > 1:
+        values.remove(None)  # unreadable as first read ('D'), a number as read again
+    return values
+
+
+def _agreed(cell: ParsedCell) -> bool:
+    """Both passes read the cell, and alike; or one did, all but surely."""
+    readings = (cell.lineage.ocr_readings if cell.lineage else None) or ()
+    if len(readings) >= 2:
+        return len(_readings(cell)) == 1
+    return (cell.lineage.ocr_confidence or 0) >= MIN_UNCHECKED_CONFIDENCE  # type: ignore[union-attr]
+
+
+def _choices(rows: dict[str, list[ParsedCell]]) -> Iterator[dict[str, list[float | None]]]:
+    """Every grid of values the readings allow whose rows each add up (H2/H4), up to MAX_CHOICES."""
+    per_row: dict[str, list[list[float | None]]] = {}
+    for key, group in rows.items():
+        options = [
+            list(values)
+            for values in product(*(_readings(c) for c in group))
+            if None not in values and sum(values[:-1]) == values[-1]  # type: ignore[arg-type]
+        ]
+        if not options:
+            return
+        per_row[key] = options
+    for n, pick in enumerate(product(*per_row.values())):
+        if n >= MAX_CHOICES:
+            return
+        yield dict(zip(per_row, pick, strict=True))
+
+
+def _apply(cells: list[ParsedCell], grid: dict[str, list[float | None]]) -> list[ParsedCell]:
+    chosen = []
+    for c in cells:
+        value = grid[c.row_key][[x.col_key for x in cells if x.row_key == c.row_key].index(c.col_key)]
+        if value != c.value and c.semantic not in _NOTHING:
+            c = replace(c, value=value, semantic=ZERO if value == 0 else NUMBER, read_as=OCR_READING_BY_RULE)
+        chosen.append(c)
+    return chosen
+
+
+def _confirm_applications(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
+    rows: dict[str, list[ParsedCell]] = {}
+    for c in cells:
+        rows.setdefault(c.row_key, []).append(c)
+    leaves = [row for row in rows if row not in _SUM_ROWS]
+    fits = []
+    for grid in _choices(rows):
+        if table_adds_up(grid, leaves):
+            fits.append(grid)
+            if len(fits) > 1:
+                break
+    if len(fits) == 1:
+        confirmed = _apply(cells, fits[0])
+        changed = [c for c in confirmed if c.read_as == OCR_READING_BY_RULE]
+        if changed:
+            issues.append(
+                ParseIssue(
+                    APPLICATIONS,
+                    None,
+                    "ocr_reading_by_rule",
+                    "read by OCR two ways; the only readings with which the table adds up (H2, H3, H1): "
+                    + ", ".join(f"三 {c.row_key} {c.col_key} = {c.value:g}" for c in changed),
+                )
+            )
+        return confirmed
+    reason = "more than one reading of its digits adds up" if fits else "no reading of its digits adds up"
+    issues.append(
+        ParseIssue(
+            APPLICATIONS,
+            None,
+            "ocr_unconfirmed",
+            f"read by OCR, the table is not confirmed ({reason} in every row and down every column: H2, H3, "
+            "H1): a digit misread alike in a row and its 总计 cannot be ruled out, so no row is kept",
+        )
+    )
+    return [_null(c) for c in cells]
+
+
+def _confirm_block(block: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
+    fits = list(_choices({block[0].row_key: block}))[:2]
+    if len(fits) == 1:
+        return _apply(block, fits[0])
+    values = [c.value for c in block]
+    issues.append(
+        ParseIssue(
+            REVIEW_LITIGATION,
+            block[0].row_key,
+            "ocr_unconfirmed",
+            f"read by OCR as {values}: {'more than one reading' if fits else 'no reading'} of its digits "
+            "satisfies H4, a digit may be misread",
+        )
+    )
+    return [_null(c) for c in block]
+
+
+def _confirm_proactive(row: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
+    doubtful = [c for c in row if _ocr(c) and c.value is not None and not _agreed(c)]
+    if not doubtful:
+        return row
+    issues.append(
+        ParseIssue(
+            PROACTIVE,
+            row[0].row_key,
+            "ocr_unconfirmed",
+            f"read by OCR with confidence {min(c.lineage.ocr_confidence for c in doubtful):.3f}"  # type: ignore[union-attr]
+            f"{' and read differently again' if any(len(_readings(c)) > 1 for c in doubtful) else ''}, "
+            "and no rule to check it",
+        )
+    )
+    return [_null(c) for c in row]
+
+
 def confirm_ocr(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
-    """`cells` with every OCR'd group the rules do not confirm set NULL, and an issue for each."""
+    """`cells` with every OCR'd group the rules confirm (choosing among OCR's readings where exactly one
+    choice adds up) and every other OCR'd group NULL, with an issue for each."""
     if not any(_ocr(c) for c in cells):
         return cells
     groups: dict[tuple[str, str], list[ParsedCell]] = {}
     for c in cells:
         groups.setdefault((c.table, c.row_key), []).append(c)
-    doubtful: set[tuple[str, str]] = set()
-    for (table, row), group in groups.items():
-        if not any(_ocr(c) for c in group):
+    out: list[ParsedCell] = []
+    applications = [c for c in cells if c.table == APPLICATIONS]
+    if any(_ocr(c) for c in applications):
+        out += _confirm_applications(applications, issues)
+    else:
+        out += applications
+    for (table, _), group in groups.items():
+        if table == APPLICATIONS:
             continue
-        values = [c.value for c in group]
-        if table in (APPLICATIONS, REVIEW_LITIGATION) and None not in values:
-            if sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
-                doubtful.add((table, row))
-                rule = "H2" if table == APPLICATIONS else "H4"
-                issues.append(
-                    ParseIssue(
-                        table,
-                        row,
-                        "ocr_unconfirmed",
-                        f"read by OCR as {values}: {rule} does not hold, a digit may be misread",
-                    )
-                )
-        elif table == PROACTIVE:
-            low = [
-                c
-                for c in group
-                if _ocr(c) and c.value is not None and c.lineage.ocr_confidence < MIN_UNCHECKED_CONFIDENCE
-            ]  # type: ignore[union-attr]
-            if low:
-                doubtful.add((table, row))
-                issues.append(
-                    ParseIssue(
-                        table,
-                        row,
-                        "ocr_unconfirmed",
-                        f"read by OCR with confidence {min(c.lineage.ocr_confidence for c in low):.3f} "  # type: ignore[union-attr]
-                        "and no rule to check it",
-                    )  # type: ignore[union-attr]
-                )
-    # A digit misread the same way in a row's cell and its 总计 (6 read as 9 twice) keeps H2: only the
-    # columns (H3, H1) can tell. Section 三 read by OCR stands only as a whole table that adds up.
-    rows = {row: group for (table, row), group in groups.items() if table == APPLICATIONS}
-    if any(_ocr(c) for group in rows.values() for c in group):
-        grid = {row: [c.value for c in group] for row, group in rows.items() if (APPLICATIONS, row) not in doubtful}
-        leaves = [row for row in rows if row not in ("1", "2", "3.7", "4")]
-        if len(grid) < len(rows) or not table_adds_up(grid, leaves):
-            doubtful |= {(APPLICATIONS, row) for row in rows}
-            issues.append(
-                ParseIssue(
-                    APPLICATIONS,
-                    None,
-                    "ocr_unconfirmed",
-                    "read by OCR, the table does not add up down its columns (H3, H1) or has rows that do not: "
-                    "a digit misread alike in a row and its 总计 cannot be ruled out, so no row is kept",
-                )
-            )
-    return [_null(c) if (c.table, c.row_key) in doubtful else c for c in cells]
+        if not any(_ocr(c) for c in group):
+            out += group
+        elif table == REVIEW_LITIGATION:
+            out += _confirm_block(group, issues)
+        else:
+            out += _confirm_proactive(group, issues)
+    order = {(c.table, c.row_key, c.col_key): i for i, c in enumerate(cells)}
+    return sorted(out, key=lambda c: order[(c.table, c.row_key, c.col_key)])

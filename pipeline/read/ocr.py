@@ -69,12 +69,19 @@ def _gray(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
-def _line_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Dark pixels (255) against the local background: thresholding by neighbourhood survives a scan's
+    uneven tone."""
+    import cv2
+
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+
+
+def _line_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical ruling-line pixels: ink opened with long thin kernels."""
     import cv2
 
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-    height, width = gray.shape
+    height, width = ink.shape
     across = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, int(width * _MIN_RULE_SHARE)), 1))
     down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, int(height * _MIN_RULE_SHARE))))
     # Close first: a scan's lines are broken by noise and JPEG; then keep only long runs.
@@ -122,9 +129,12 @@ def deskew(image: np.ndarray) -> tuple[np.ndarray, float]:
 def ruling_edges(image: np.ndarray, scale: float) -> list[dict]:
     """The page image's ruling lines as pdfplumber edges, in points from the page's top left (`scale`:
     pixels per point)."""
+    return _edges(*_line_masks(_ink(_gray(image))), scale)
+
+
+def _edges(horizontal: np.ndarray, vertical: np.ndarray, scale: float) -> list[dict]:
     import cv2
 
-    horizontal, vertical = _line_masks(_gray(image))
     edges = []
     for mask, orientation in ((horizontal, "h"), (vertical, "v")):
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -154,46 +164,135 @@ def ruling_edges(image: np.ndarray, scale: float) -> list[dict]:
 def ocr_glyphs(image: np.ndarray, scale: float) -> list:
     """Every text box the OCR engine reads, as glyphs in points: the box's characters spread evenly over
     its width, each with the box's confidence (what a cell built from them is trusted with)."""
-    from pipeline.read.pdf import Glyph
-
     result, _ = ocr_engine()(image)
     glyphs = []
     for quad, text, confidence in result or []:
-        text = text.strip()
-        if not text:
-            continue
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
-        x0, x1, top, bottom = min(xs) / scale, max(xs) / scale, min(ys) / scale, max(ys) / scale
-        step = (x1 - x0) / len(text)
-        size = bottom - top
-        for i, ch in enumerate(text):
-            if ch.isspace():
-                continue
-            glyphs.append(
-                Glyph(
-                    ch,
-                    x0 + i * step,
-                    x0 + (i + 1) * step,
-                    top,
-                    bottom,
-                    (top + bottom) / 2,
-                    bottom,
-                    size,
-                    float(confidence),
-                )
-            )
+        box = (min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale)
+        glyphs.extend(_spread(text, box, float(confidence)))
     return glyphs
 
 
+def _spread(text: str, box: tuple[float, float, float, float], confidence: float) -> list:
+    """A box's text as glyphs spread evenly over its width (points), each with the box's confidence."""
+    from pipeline.read.pdf import Glyph
+
+    text = text.strip()
+    if not text:
+        return []
+    x0, top, x1, bottom = box
+    step = (x1 - x0) / len(text)
+    return [
+        Glyph(ch, x0 + i * step, x0 + (i + 1) * step, top, bottom, (top + bottom) / 2, bottom, bottom - top, confidence)
+        for i, ch in enumerate(text)
+        if not ch.isspace()
+    ]
+
+
+def reread_cells(
+    image: np.ndarray, text_ink: np.ndarray, tables: list, glyphs: list, scale: float
+) -> tuple[list, dict[tuple[float, ...], tuple[str, ...]]]:
+    """`glyphs` with every table cell that holds figures read again alone, and each such cell's readings
+    (by its bbox): the cell's own reading first, then the page-wide pass's.
+
+    The detector that finds text boxes on a whole page misses lone characters (a cell's single 0 or 7)
+    and reads small boxes with little context; the recogniser given one cell's ink alone reads them
+    better, but not always (6 and 9 trade places either way). Both readings are kept: equal ones confirm
+    each other; where they differ, the rules choose or the cell stays NULL. A cell with no ink (ruling
+    lines and specks removed) is a printed blank and is left blank; a cell holding CJK text is a label
+    and is left as read."""
+    heights = sorted((g.bottom - g.top) * scale for g in glyphs)
+    if not tables or not heights:
+        return glyphs, {}
+    char_px = heights[len(heights) // 2]
+    targets = []
+    for table in tables:
+        for row in table.rows:
+            for bbox in row.cells:
+                if bbox is None:
+                    continue
+                x0, top, x1, bottom = bbox
+                inside = [g for g in glyphs if x0 <= (g.x0 + g.x1) / 2 < x1 and top <= g.middle < bottom]
+                if any(_is_cjk(g.text) for g in inside):
+                    continue
+                box = _ink_box(text_ink, bbox, scale, char_px)
+                if box is not None:
+                    targets.append((tuple(bbox), inside, box))
+    if not targets:
+        return glyphs, {}
+    results, _ = ocr_engine().text_rec([_crop(image, box, char_px) for _, _, box in targets])
+    dropped: set[int] = set()
+    added = []
+    readings: dict[tuple[float, ...], tuple[str, ...]] = {}
+    for (bbox, inside, box), (text, score) in zip(targets, results, strict=True):
+        text = "".join(text.split())
+        before = "".join(g.text for g in sorted(inside, key=lambda g: g.x0))
+        if not text:
+            continue
+        dropped |= {id(g) for g in inside}
+        added += _spread(text, tuple(v / scale for v in box), float(score))  # type: ignore[arg-type]
+        readings[bbox] = (text, before) if before else (text,)
+    return [g for g in glyphs if id(g) not in dropped] + added, readings
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _ink_box(
+    text_ink: np.ndarray, bbox: tuple[float, float, float, float], scale: float, char_px: float
+) -> tuple[int, int, int, int] | None:
+    """The pixel box of the text ink inside a cell (x0, top, x1, bottom), or None for a blank cell or one
+    whose ink is more than a line (a wrapped label: the recogniser reads one line)."""
+    import cv2
+
+    x0, top, x1, bottom = (round(v * scale) for v in bbox)
+    inset = max(2, int(char_px * 0.1))
+    region = text_ink[top + inset : bottom - inset, x0 + inset : x1 - inset]
+    if region.size == 0:
+        return None
+    count, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    # Noise specks are a few pixels; a stroke of a digit is at least 0.4 character heights long.
+    marks = [(x, y, w, h) for x, y, w, h, _ in stats[1:count] if max(w, h) >= 0.4 * char_px]
+    if not marks:
+        return None
+    left = min(x for x, _, _, _ in marks)
+    upper = min(y for _, y, _, _ in marks)
+    right = max(x + w for x, _, w, _ in marks)
+    lower = max(y + h for _, y, _, h in marks)
+    if lower - upper > 1.8 * char_px:
+        return None
+    return x0 + inset + left, top + inset + upper, x0 + inset + right, top + inset + lower
+
+
+def _crop(image: np.ndarray, box: tuple[int, int, int, int], char_px: float) -> np.ndarray:
+    """The ink box with a white margin around it, as the recogniser expects a text line."""
+    import cv2
+
+    x0, top, x1, bottom = box
+    piece = image[top:bottom, x0:x1]
+    margin = max(4, int(char_px * 0.3))
+    return cv2.copyMakeBorder(piece, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
+
 def page_lines(image: np.ndarray, number: int, scale: float) -> list[Line]:
-    """One page image's lines: grid rows of its ruled tables (cells filled from the OCR boxes) interleaved
-    with the text lines around them, all with page, box and OCR confidence."""
+    """One page image's lines: grid rows of its ruled tables (cells filled from the OCR boxes, cells the
+    page pass missed read again alone) interleaved with the text lines around them, all with page, box
+    and OCR confidence."""
+    import cv2
+
     from pipeline.read.pdf import _grid_lines, _statistics_tables
 
     upright, _ = deskew(image)
-    tables = _statistics_tables(ruling_edges(upright, scale))
-    return _grid_lines(tables, ocr_glyphs(upright, scale), number)
+    ink = _ink(_gray(upright))
+    horizontal, vertical = _line_masks(ink)
+    tables = _statistics_tables(_edges(horizontal, vertical, scale))
+    # Text ink: the ink without the ruling lines (widened: a scanned line is ragged at its edges).
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    glyphs, readings = reread_cells(upright, text_ink, tables, ocr_glyphs(upright, scale), scale)
+    return _grid_lines(tables, glyphs, number, readings)
 
 
 def render_page(page: Any, dpi: int = OCR_DPI) -> tuple[np.ndarray, float]:
@@ -205,11 +304,67 @@ def render_page(page: Any, dpi: int = OCR_DPI) -> tuple[np.ndarray, float]:
 
 
 def read_image(data: bytes, settings: Any) -> Document:
-    """An image file (a scanned or photographed page) read by OCR as a one-page document. Its box units are
-    points at the resolution the file states (else `settings.ocr_dpi`)."""
+    """An image file (a scanned or photographed page, or a whole report posted as one tall picture) read
+    by OCR. A tall image is cut into page-sized pieces at blank bands (`page_tiles`), each read as a page.
+    Box units are points at the resolution the file states (else `settings.ocr_dpi`), from the top of
+    the piece."""
+    from pipeline.read.pdf import _strip_furniture
+
     image = decode_image(data)
     scale = _stated_dpi(data, settings.ocr_dpi) / POINTS_PER_INCH
-    return Document("image", page_lines(image, 1, scale), pages=1, meta={"ocr_pages": "1"})
+    tiles = page_tiles(image)[: settings.max_ocr_pages]
+    pages = [page_lines(tile, number, scale) for number, tile in enumerate(tiles, 1)]
+    lines = [line for page in _strip_furniture(pages) for line in page]
+    meta = {"ocr_pages": ",".join(str(n) for n in range(1, len(tiles) + 1))}
+    return Document("image", lines, pages=len(tiles), meta=meta)
+
+
+# A picture taller than this many widths is a report posted as one image: it is read in pieces, since the
+# OCR engine shrinks any image to 2,000 pixels on its long side (a tall page's text would vanish).
+_TALL = 1.8
+# A piece is cut where no ink is, within this range of heights (in widths): an A4 page is 1.41 widths.
+_PIECE = (0.6, 1.6)
+
+
+def page_tiles(image: np.ndarray) -> list[np.ndarray]:
+    """The image as page-sized pieces, top to bottom: cut in the middle of the widest blank band (no ink:
+    a page margin, or the space between paragraphs) within each piece's height range, else at the row
+    with the least ink. An image no taller than `_TALL` widths is one piece."""
+    height, width = image.shape[:2]
+    if height <= _TALL * width:
+        return [image]
+    import cv2
+
+    # Opened: a scan's specks and grain are not ink.
+    ink = cv2.morphologyEx(_ink(_gray(image)), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    ink_per_row = (ink > 0).sum(axis=1)
+    blank = ink_per_row == 0
+    low, high = (int(share * width) for share in _PIECE)
+    tiles = []
+    start = 0
+    while height - start > high:
+        window = blank[start + low : start + high]
+        cut = start + low + _middle_of_widest_run(window) if window.any() else None
+        if cut is None:
+            cut = start + low + int(np.argmin(ink_per_row[start + low : start + high]))
+        tiles.append(image[start:cut])
+        start = cut
+    tiles.append(image[start:])
+    return tiles
+
+
+def _middle_of_widest_run(flags: np.ndarray) -> int:
+    """The index in the middle of the longest run of True in `flags` (the last such run on a tie)."""
+    best = (0, 0)
+    run_start = None
+    for i, flag in enumerate([*flags.tolist(), False]):
+        if flag and run_start is None:
+            run_start = i
+        elif not flag and run_start is not None:
+            if i - run_start >= best[1] - best[0]:
+                best = (run_start, i)
+            run_start = None
+    return (best[0] + best[1]) // 2
 
 
 def _stated_dpi(data: bytes, default: int) -> float:

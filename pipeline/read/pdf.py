@@ -42,10 +42,13 @@ _TABLE_MARKERS = (
     "予以公开",
 )
 # Page furniture: "- 3 -", "第 3 页", "第3页 共6页", "3/6" (decorated), or a bare "3".
+# OCR drops a dash of "- 4 -" as often as not: one dash is decoration enough.
 _DECORATED_PAGE_NUMBER = re.compile(
-    r"^\s*([-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*[/／]\s*\d{1,4})\s*$"
+    r"^\s*([-—–]\s*\d{1,4}\s*[-—–]?|\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*[/／]\s*\d{1,4})\s*$"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+# The number of a page-number line, bare or decorated: what the page sequence is judged on.
+_EDGE_NUMBER = re.compile(r"^\s*(?:[-—–]|第)?\s*(\d{1,4})\s*(?:[-—–]|页.*)?\s*$")
 # A "table" narrower than this many columns is a page border or a boxed paragraph, not statistics.
 _MIN_TABLE_COLUMNS = 2
 # Inside a table cell, glyphs closer than this (in ems of their font size) belong to one word: justified
@@ -310,9 +313,15 @@ def _statistics_tables(edges: list[dict]) -> list[Table]:
     return [t for t in _find_tables(edges) if max(map(len, (r.cells for r in t.rows)), default=0) >= _MIN_TABLE_COLUMNS]
 
 
-def _grid_lines(tables: list[Table], glyphs: list[Glyph], number: int) -> list[Line]:
+def _grid_lines(
+    tables: list[Table],
+    glyphs: list[Glyph],
+    number: int,
+    readings: dict[tuple[float, ...], tuple[str, ...]] | None = None,
+) -> list[Line]:
     """Grid rows of the tables, their cells' text from the glyphs inside them, interleaved with the
-    text lines outside the tables by vertical position."""
+    text lines outside the tables by vertical position. `readings`: OCR's readings of cells, by bbox."""
+    readings = readings or {}
     by_middle = sorted(glyphs, key=lambda g: g.middle)
     middles = [g.middle for g in by_middle]
     placed: list[tuple[float, Line]] = []
@@ -337,6 +346,7 @@ def _grid_lines(tables: list[Table], glyphs: list[Glyph], number: int) -> list[L
                     col=c_index,
                     bbox=tuple(bbox),
                     ocr_confidence=_confidence(inside),
+                    ocr_readings=readings.get(tuple(bbox)),
                 )
                 cells.append(Cell(text, lineage))
             if cells:
@@ -370,12 +380,13 @@ def _open(data: bytes) -> pypdfium2.PdfDocument:
 
 def _strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     """Drop page numbers printed at the top or bottom of pages. A decorated one ("- 3 -", "第3页") always
-    goes; a bare number only when bare edge numbers follow the page sequence on at least two pages
-    (numbering may start after a cover), since otherwise it may be a table value ending the page."""
+    goes; a bare number only when edge numbers (bare, or decorated on other pages: OCR may drop the
+    decoration of some) follow the page sequence on at least two pages (numbering may start after a
+    cover), since otherwise it may be a table value ending the page."""
     offsets: dict[int, set[int]] = {}
     for page, lines in enumerate(pages, 1):
         for edge in (0, -1):
-            bare = _BARE_NUMBER.match(lines[edge].text) if lines else None
+            bare = _EDGE_NUMBER.match(lines[edge].text) if lines else None
             if bare and int(bare[1]) >= 1:
                 offsets.setdefault(int(bare[1]) - page, set()).add(page)
     sequence = [offset for offset, seen in offsets.items() if len(seen) >= 2]
