@@ -194,7 +194,8 @@ def reread_cells(
     image: np.ndarray, text_ink: np.ndarray, tables: list, glyphs: list, scale: float
 ) -> tuple[list, dict[tuple[float, ...], tuple[str, ...]]]:
     """`glyphs` with every table cell that holds figures read again alone, and each such cell's readings
-    (by its bbox): the cell's own reading first, then the page-wide pass's.
+    (by its bbox): the surer of the cell's own reading and the page-wide pass's first, which the cell's
+    text then holds.
 
     The detector that finds text boxes on a whole page misses lone characters (a cell's single 0 or 7)
     and reads small boxes with little context; the recogniser given one cell's ink alone reads them
@@ -202,6 +203,8 @@ def reread_cells(
     each other; where they differ, the rules choose or the cell stays NULL. A cell with no ink (ruling
     lines and specks removed) is a printed blank and is left blank; a cell holding CJK text is a label
     and is left as read."""
+    import cv2
+
     heights = sorted((g.bottom - g.top) * scale for g in glyphs)
     if not tables or not heights:
         return glyphs, {}
@@ -221,14 +224,25 @@ def reread_cells(
                     targets.append((tuple(bbox), inside, box))
     if not targets:
         return glyphs, {}
-    results, _ = ocr_engine().text_rec([_crop(image, box, char_px) for _, _, box in targets])
+    # A cell the page pass missed gets its second reading from its ink alone: binarised, the ruling lines
+    # taken out (other pixels than the first reading's, so not the same error twice).
+    missed = [i for i, (_, inside, _) in enumerate(targets) if not inside]
+    clean = cv2.cvtColor(cv2.bitwise_not(text_ink), cv2.COLOR_GRAY2BGR)
+    crops = [_crop(image, box, char_px) for _, _, box in targets]
+    crops += [_crop(clean, targets[i][2], char_px) for i in missed]
+    results, _ = ocr_engine().text_rec(crops)
+    second = {i: "".join(results[len(targets) + n][0].split()) for n, i in enumerate(missed)}
     dropped: set[int] = set()
     added = []
     readings: dict[tuple[float, ...], tuple[str, ...]] = {}
-    for (bbox, inside, box), (text, score) in zip(targets, results, strict=True):
+    for i, ((bbox, inside, box), (text, score)) in enumerate(zip(targets, results, strict=False)):
         text = "".join(text.split())
-        before = "".join(g.text for g in sorted(inside, key=lambda g: g.x0))
+        before = "".join(g.text for g in sorted(inside, key=lambda g: g.x0)) or second.get(i, "")
+        confidence = min((g.confidence for g in inside), default=0.0)
         if not text:
+            continue
+        if inside and confidence >= float(score):  # the page pass was surer ('11' alone reads as '目')
+            readings[bbox] = (before, text)
             continue
         dropped |= {id(g) for g in inside}
         added += _spread(text, tuple(v / scale for v in box), float(score))  # type: ignore[arg-type]
