@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import digit_runs, end_to_end, parse_pdf, warehouse_100k
+from bench import digit_runs, end_to_end, ocr_pages, parse_pdf, warehouse_100k
 from bench.common import BENCH_DIR, RESULTS_FILE, Section, log, machine_facts, now_utc, results_markdown, shown
 from bench.corpus import DEFAULT_SEED, ensure_corpus
 
@@ -30,6 +30,7 @@ class Profile:
     synthetic_reports: int
     query_repeats: int
     digit_runs: digit_runs.Plan  # run lengths and repeats of the digit-run benchmark
+    ocr_repeats: int
 
 
 FULL = Profile(
@@ -40,6 +41,7 @@ FULL = Profile(
     synthetic_reports=100_000,
     query_repeats=5,
     digit_runs=digit_runs.FULL,
+    ocr_repeats=3,
 )
 QUICK = Profile(
     corpus_size=12,
@@ -49,8 +51,10 @@ QUICK = Profile(
     synthetic_reports=2_000,
     query_repeats=1,
     digit_runs=digit_runs.QUICK,
+    ocr_repeats=1,
 )
-BENCHMARKS = ("parse_pdf", "end_to_end", "warehouse_100k", "digit_runs")  # digit_runs last: §1–§4 keep their numbers
+# New benchmarks go last: the sections keep their numbers.
+BENCHMARKS = ("parse_pdf", "end_to_end", "warehouse_100k", "digit_runs", "ocr_pages")
 
 
 def run(profile: Profile, seed: int = DEFAULT_SEED, only: tuple[str, ...] = BENCHMARKS) -> list[Section]:
@@ -70,6 +74,8 @@ def run(profile: Profile, seed: int = DEFAULT_SEED, only: tuple[str, ...] = BENC
         sections.append(warehouse_100k.run(profile.synthetic_reports, profile.query_repeats, corpus_warehouse))
     if "digit_runs" in only:  # needs no corpus: its inputs are built in bench/digit_runs.py
         sections.append(digit_runs.run(profile.digit_runs))
+    if "ocr_pages" in only:  # the real report and its scan, made in the run
+        sections.append(ocr_pages.run(profile.ocr_repeats))
     return sections
 
 

@@ -32,6 +32,9 @@ class Settings:
     # up to this many pages a file (2–3 s a page on two cores; image files are one page).
     ocr_dpi: int = 200
     max_ocr_pages: int = 40
+    # OCR'd pages of one file are read this many at a time (threads: the engine and OpenCV release the
+    # GIL); 0 means one per CPU core.
+    ocr_workers: int = 0
     # A DOCX is a ZIP: refuse archives that inflate beyond this before parsing any XML (zip bombs).
     max_inflated_bytes: int = 200 * 1024 * 1024
     # Wall-clock limit for reading and parsing one file; a pathological file is quarantined, not waited on.

@@ -317,6 +317,38 @@ def render_page(page: Any, dpi: int = OCR_DPI) -> tuple[np.ndarray, float]:
     return np.ascontiguousarray(array[:, :, :3]), scale
 
 
+class PagePool:
+    """OCR of a file's pages, several at a time, in page order. Pages are rendered by the caller (pdfium
+    is not thread-safe) and submitted; at most two per worker wait, so a long scan never holds all its
+    page images at once."""
+
+    def __init__(self, workers: int) -> None:
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.workers = workers or os.cpu_count() or 1
+        self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ocr")
+        self.pending: list = []
+
+    def submit(self, image: np.ndarray, number: int, scale: float) -> Any:
+        """A future of the page's lines (`page_lines`)."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        self.pending = [f for f in self.pending if not f.done()]
+        if len(self.pending) >= 2 * self.workers:
+            wait(self.pending, return_when=FIRST_COMPLETED)
+        ocr_engine()  # loaded once, before the threads share it
+        future = self.pool.submit(page_lines, image, number, scale)
+        self.pending.append(future)
+        return future
+
+    def __enter__(self) -> "PagePool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_image(data: bytes, settings: Any) -> Document:
     """An image file (a scanned or photographed page, or a whole report posted as one tall picture) read
     by OCR. A tall image is cut into page-sized pieces at blank bands (`page_tiles`), each read as a page.
@@ -327,7 +359,9 @@ def read_image(data: bytes, settings: Any) -> Document:
     image = decode_image(data)
     scale = _stated_dpi(data, settings.ocr_dpi) / POINTS_PER_INCH
     tiles = page_tiles(image)[: settings.max_ocr_pages]
-    pages = [page_lines(tile, number, scale) for number, tile in enumerate(tiles, 1)]
+    with PagePool(settings.ocr_workers) as pool:
+        futures = [pool.submit(tile, number, scale) for number, tile in enumerate(tiles, 1)]
+        pages = [future.result() for future in futures]
     lines = [line for page in _strip_furniture(pages) for line in page]
     meta = {"ocr_pages": ",".join(str(n) for n in range(1, len(tiles) + 1))}
     return Document("image", lines, pages=len(tiles), meta=meta)

@@ -17,6 +17,7 @@ import ctypes
 import math
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from typing import NamedTuple
 
 import pypdfium2
@@ -418,31 +419,34 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
             raise UnreadableDocument(
                 "too_many_pages", f"the PDF has {len(pdf)} pages, over the {settings.max_pdf_pages}-page limit"
             )
-        pages: list[list[Line]] = []
+        pages: list[list[Line] | Future] = []
         has_text = False
         table_pages = 0
         ocr_pages: list[int] = []
-        for number, page in enumerate(pdf, 1):
-            textpage = page.get_textpage()
-            try:
-                text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-                if not ocr.text_layer_is_plausible(text) and len(ocr_pages) < settings.max_ocr_pages:
-                    # No text layer (a scan) or a garbled one (a broken font map): read the page's image.
-                    image, scale = ocr.render_page(page, settings.ocr_dpi)
-                    pages.append(ocr.page_lines(image, number, scale))
-                    ocr_pages.append(number)
-                    continue
-                has_text = has_text or bool(text.strip())
-                lines = None
-                if table_pages < settings.max_table_pages and _is_table_page(text):
-                    table_pages += 1
-                    tables = _statistics_tables(_ruling_edges(page))
-                    if tables:
-                        lines = _grid_lines(tables, _glyphs(page, textpage), number)
-                pages.append(lines if lines is not None else text_lines(text, page=number))
-            finally:
-                textpage.close()
-                page.close()
+        with ocr.PagePool(settings.ocr_workers) as pool:
+            for number, page in enumerate(pdf, 1):
+                textpage = page.get_textpage()
+                try:
+                    text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+                    if not ocr.text_layer_is_plausible(text) and len(ocr_pages) < settings.max_ocr_pages:
+                        # No text layer (a scan) or a garbled one (a broken font map): read the page's image,
+                        # in parallel with the pages after it.
+                        image, scale = ocr.render_page(page, settings.ocr_dpi)
+                        pages.append(pool.submit(image, number, scale))
+                        ocr_pages.append(number)
+                        continue
+                    has_text = has_text or bool(text.strip())
+                    lines = None
+                    if table_pages < settings.max_table_pages and _is_table_page(text):
+                        table_pages += 1
+                        tables = _statistics_tables(_ruling_edges(page))
+                        if tables:
+                            lines = _grid_lines(tables, _glyphs(page, textpage), number)
+                    pages.append(lines if lines is not None else text_lines(text, page=number))
+                finally:
+                    textpage.close()
+                    page.close()
+            pages = [p.result() if isinstance(p, Future) else p for p in pages]
     finally:
         pdf.close()
     if not has_text and not any(pages):
