@@ -1,4 +1,4 @@
-"""Benchmark 5: reading a scanned report by OCR, against the text-layer path on the same report, same run.
+"""Benchmark 6: reading a scanned report by OCR, against the text-layer path on the same report, same run.
 
 The real report ../shared/fixtures/real/szfgs2024.pdf (6 pages, a text layer) and its scan made by
 `pipeline.scans` (every page rendered at 200 dpi, skewed, noised, JPEG'd, put back into an image-only
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ocr_pages", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    print("\n".join(section_markdown(5, run(args.repeats))))
+    print("\n".join(section_markdown(6, run(args.repeats))))
     return 0
 
 
