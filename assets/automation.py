@@ -163,8 +163,10 @@ def materialize_all(
     assets = ALL_ASSETS if validate else [a for a in ALL_ASSETS if a is not data_docs]
     # Dagster looks its definitions-state storage up in a context variable that an instance sets when
     # entered; one entered and never left (and since collected) leaves a dead weak reference there, and
-    # loading the definitions then fails ("undefined DagsterInstance weakref"). Declare this run's own.
-    with set_defs_state_storage(instance.defs_state_storage):
+    # loading the definitions then fails ("undefined DagsterInstance weakref"), even with this run's own
+    # declared (seen under load: its storage's instance reference died too). These definitions keep no
+    # state (no state-backed components): declare none, so nothing can point at a collected instance.
+    with set_defs_state_storage(None):
         return dg.materialize(
             [*assets, *(rule_checks if validate else [])],
             resources=build_resources(settings),
