@@ -33,7 +33,8 @@ class Settings:
     ocr_dpi: int = 200
     max_ocr_pages: int = 40
     # OCR'd pages of one file are read this many at a time (threads: the engine and OpenCV release the
-    # GIL); 0 means one per CPU core.
+    # GIL), each engine then using cores / workers threads; 0 means one page per core. A single page gets
+    # every core. On two cores, two pages at once are 5–10% faster than one and cost 0.4 GB more.
     ocr_workers: int = 0
     # A DOCX is a ZIP: refuse archives that inflate beyond this before parsing any XML (zip bombs).
     max_inflated_bytes: int = 200 * 1024 * 1024

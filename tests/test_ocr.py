@@ -17,7 +17,7 @@ import pytest
 from pipeline.document import Cell, Line, Lineage
 from pipeline.parse import parse_document
 from pipeline.read import read_document
-from pipeline.read.ocr import page_tiles, text_layer_is_plausible
+from pipeline.read.ocr import PagePool, page_tiles, text_layer_is_plausible
 from pipeline.read.pdf import _strip_furniture
 from pipeline.settings import Settings
 from pipeline.sniff import sniff
@@ -175,3 +175,21 @@ def test_a_tall_image_is_cut_into_pages_at_their_margins() -> None:
     for cut, boundary in zip(cuts, (page_height, 2 * page_height), strict=True):
         assert abs(cut - boundary) < margin, (cut, boundary)
     assert page_tiles(image[:page_height])[0].shape == image[:page_height].shape  # one page: one piece
+
+
+def test_ocr_shares_the_cores_among_the_pages_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages read at once each get cores / pages engine threads; one page, or one worker, gets them all
+    (0: the engine's default, every core). Engine threads on the same cores as another's run slower."""
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    shapes = {}
+    for workers, pages in ((0, 6), (0, 1), (1, 6), (2, 6), (0, 3), (8, 2)):
+        with PagePool(workers, pages) as pool:
+            shapes[(workers, pages)] = (pool.workers, pool.threads)
+    assert shapes == {
+        (0, 6): (4, 1),
+        (0, 1): (1, 0),
+        (1, 6): (1, 0),
+        (2, 6): (2, 2),
+        (0, 3): (3, 1),
+        (8, 2): (2, 2),
+    }

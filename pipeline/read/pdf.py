@@ -410,6 +410,22 @@ def _is_table_page(text: str) -> bool:
     return any(marker in key for marker in _TABLE_MARKERS)
 
 
+def _pages_needing_ocr(pdf: pypdfium2.PdfDocument, limit: int) -> int:
+    """How many pages have no plausible text layer (up to `limit`): 2–6 ms a page, so that OCR can share
+    the cores among the pages it will read."""
+    count = 0
+    for page in pdf:
+        textpage = page.get_textpage()
+        try:
+            count += not ocr.text_layer_is_plausible(textpage.get_text_range())
+        finally:
+            textpage.close()
+            page.close()
+        if count >= limit:
+            break
+    return count
+
+
 def read_pdf(data: bytes, settings: Settings) -> Document:
     """One pass over the pages: each page's text layer; where the text names the statistics tables,
     the ruled tables from its paths and glyphs instead (up to `settings.max_table_pages` pages)."""
@@ -423,7 +439,7 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
         has_text = False
         table_pages = 0
         ocr_pages: list[int] = []
-        with ocr.PagePool(settings.ocr_workers) as pool:
+        with ocr.PagePool(settings.ocr_workers, _pages_needing_ocr(pdf, settings.max_ocr_pages)) as pool:
             for number, page in enumerate(pdf, 1):
                 textpage = page.get_textpage()
                 try:
