@@ -127,6 +127,11 @@ def test_section_two_stands_only_where_both_readings_agree() -> None:
         ("administrative_coercion", "ocr_unconfirmed"),
     ]
     assert "read differently again" in issues[0].detail
+    # a reading that is no figure confirms nothing, and contradicts nothing either: read once, surely
+    garbage = _cell(PROACTIVE, "administrative_coercion", "decisions", 88283, ("88283", "XX"), confidence=0.999)
+    assert confirm_ocr([garbage], []) == [garbage]
+    unsure = _cell(PROACTIVE, "administrative_coercion", "decisions", 88283, ("88283", "XX"), confidence=0.97)
+    assert confirm_ocr([unsure], [])[0].value is None
     # a digit's look-alike is that digit's reading: '0' alone and 'o' by the page pass agree
     look_alike = _cell(PROACTIVE, "regulations", "repealed", 0, ("0", "o"), confidence=0.93)
     assert confirm_ocr([look_alike], []) == [look_alike]

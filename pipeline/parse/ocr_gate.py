@@ -46,34 +46,46 @@ def _null(cell: ParsedCell) -> ParsedCell:
     return replace(cell, value=None, semantic=UNREADABLE, read_as=None) if cell.value is not None else cell
 
 
+def _figures(cell: ParsedCell) -> list[float] | None:
+    """Every reading of the cell's ink that is a figure (a digit's look-alike read as the digit), in
+    order and with repeats; None where the lineage's readings are not this cell's own (a row whose
+    cells were not told apart shares one lineage)."""
+    readings = (cell.lineage.ocr_readings if cell.lineage else None) or ()
+    if not readings or "".join((cell.raw or "").split()) != readings[0]:
+        return None
+    figures = []
+    for text in readings:
+        value = read_value(text.translate(_LOOK_ALIKES))
+        if value is not None and value.semantic in (NUMBER, ZERO) and value.value is not None:
+            figures.append(value.value)
+    return figures
+
+
 def _readings(cell: ParsedCell) -> list[float | None]:
     """The values the cell's ink was read as, the cell's own first. A cell with no ink (a printed blank,
     a '/', a column the table does not have: seed 003 drops 其他) counts nothing."""
     if cell.semantic in _NOTHING:
         return [0.0]
     values: list[float | None] = [cell.value]
-    readings = (cell.lineage.ocr_readings if cell.lineage else None) or ()
-    if not readings or "".join((cell.raw or "").split()) != readings[0]:
-        return values  # not this cell's own reading (a row whose cells were not told apart)
-    for text in readings:
-        value = read_value(text.translate(_LOOK_ALIKES))
-        if value is not None and value.semantic in (NUMBER, ZERO) and value.value not in values:
-            values.append(value.value)
+    for figure in _figures(cell) or ():
+        if figure not in values:
+            values.append(figure)
     if cell.value is None and len(values) > 1:
-        values.remove(None)  # unreadable as first read ('D'), a number as read again
+        values.remove(None)  # unreadable as first read ('Q'), a number as read again
     return values
 
 
 def _read_alike(cell: ParsedCell) -> bool:
-    """Both passes read the cell's ink, as the same figure (a digit's look-alike counting as the digit)."""
-    readings = (cell.lineage.ocr_readings if cell.lineage else None) or ()
-    return cell.value is not None and len(readings) >= 2 and len(_readings(cell)) == 1
+    """Both passes read the cell's ink as the same figure (a digit's look-alike counting as the digit);
+    a reading that is no figure at all ('XX') confirms nothing."""
+    figures = _figures(cell) or []
+    return cell.value is not None and len(figures) >= 2 and set(figures) == {cell.value}
 
 
 def _agreed(cell: ParsedCell) -> bool:
-    """Read alike twice; or read once (the other pass saw nothing), all but surely."""
-    readings = (cell.lineage.ocr_readings if cell.lineage else None) or ()
-    if len(readings) >= 2:
+    """Read alike twice; or read as a figure once (the other pass saw nothing, or no figure), all but
+    surely."""
+    if len(_figures(cell) or []) >= 2:
         return _read_alike(cell)
     return (cell.lineage.ocr_confidence or 0) >= MIN_UNCHECKED_CONFIDENCE  # type: ignore[union-attr]
 

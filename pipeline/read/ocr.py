@@ -8,6 +8,7 @@ From there the PDF reader's own table finder and cell filler run unchanged (`pip
 every cell keeps its page, box (in points, top-down, like a text-layer page) and OCR confidence.
 """
 
+import re
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,9 @@ POINTS_PER_INCH = 72.0
 DETECTION_MAX_SIDE = 1600
 # A ruling line is at least this share of the page's width (horizontal) or height (vertical) long.
 _MIN_RULE_SHARE = 0.03
+# A horizontal rule removed from a cell's text ink is at least this share of the page's width: a run of
+# figures closed up can be as long as a short rule.
+_MIN_TEXT_RULE_SHARE = 0.1
 # Skew under this many degrees is left alone (scanners lean a degree or so).
 _MAX_DESKEW = 5.0
 
@@ -250,13 +254,24 @@ def reread_cells(
         confidence = min((g.confidence for g in inside), default=0.0)
         if not text:
             continue
-        if inside and confidence >= float(score):  # the page pass was surer ('11' alone reads as '目')
+        # The page pass's reading goes first if it is surer ('11' alone reads as '目'), or a figure where
+        # the cell's own is not (a noisy 0 alone reads as 'Q').
+        if inside and (_is_figure(before), confidence) >= (_is_figure(text), float(score)):
             readings[bbox] = (before, text)
             continue
         dropped |= {id(g) for g in inside}
         added += _spread(text, tuple(v / scale for v in box), float(score))  # type: ignore[arg-type]
         readings[bbox] = (text, before) if before else (text,)
     return [g for g in glyphs if id(g) not in dropped] + added, readings
+
+
+_FIGURE = re.compile(r"-?\d[\d,，]*(\.\d+)?%?")
+
+
+def _is_figure(text: str) -> bool:
+    """Text a figure cell prints: a number, grouped or with decimals (not '0.' with a speck read as a
+    point)."""
+    return bool(_FIGURE.fullmatch(text))
 
 
 def _is_cjk(text: str) -> bool:
@@ -311,8 +326,12 @@ def page_lines(image: np.ndarray, number: int, scale: float, threads: int = 0) -
     ink = _ink(_gray(upright))
     horizontal, vertical = _line_masks(ink)
     tables = _statistics_tables(_edges(horizontal, vertical, scale))
-    # Text ink: the ink without the ruling lines (widened: a scanned line is ragged at its edges).
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    # Text ink: the ink without the ruling lines (widened: a scanned line is ragged at its edges). Only
+    # long horizontal runs are rules here: closed up, the top strokes of '7228' run 50 pixels too.
+    width = upright.shape[1]
+    long_across = cv2.getStructuringElement(cv2.MORPH_RECT, (int(width * _MIN_TEXT_RULE_SHARE), 1))
+    rules = cv2.bitwise_or(cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, long_across), vertical)
+    rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     glyphs, readings = reread_cells(upright, text_ink, tables, ocr_glyphs(upright, scale, threads), scale, threads)
     return _grid_lines(tables, glyphs, number, readings)
