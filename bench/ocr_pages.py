@@ -71,7 +71,7 @@ def run(repeats: int = 3) -> Section:
         "OCR, pages in parallel": (scan, replace(base, ocr_workers=0)),
     }
     cold, _ = timed(lambda: read_document(scan, "pdf", base))
-    log(f"ocr_pages: warm-up (models load) {cold:.1f} s")
+    log(f"ocr_pages: first call (models load, the whole scan read) {cold:.1f} s")
     times: dict[str, list[float]] = {name: [] for name in methods}
     for i in range(repeats):
         for name in list(methods)[i % len(methods) :] + list(methods)[: i % len(methods)]:
@@ -104,7 +104,8 @@ def run(repeats: int = 3) -> Section:
             Table(
                 ["path", "ms per report", "ms per page", "vs text layer", "cells right", "wrong values"],
                 rows,
-                caption=f"{pages} pages, every one OCR'd in the scan; warm-up (models load) {cold:.1f} s",
+                caption=f"{pages} pages, every one OCR'd in the scan; "
+                f"first call (models loading, then the whole scan) {cold:.1f} s",
             )
         ],
         targets=[Target("seconds per OCR'd page, pages in parallel", parallel, "≤", TARGET_SECONDS_PER_PAGE, " s")],
