@@ -33,6 +33,7 @@ from bench.common import Section, Table, Target, log, median, section_markdown
 from pipeline.parse import parse_document
 from pipeline.read import pdf as pdf_reader
 from pipeline.read import read_document
+from pipeline.scans import pdf_text
 from pipeline.settings import PROJECT_ROOT, Settings
 
 T = TypeVar("T")
@@ -43,17 +44,7 @@ NAIVE_TARGET = 0.3  # ours ≤ 0.3 × naive
 
 def floor(data: bytes) -> int:
     """pypdfium2: the text of every page."""
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        chars = 0
-        for page in pdf:
-            textpage = page.get_textpage()
-            chars += len(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return chars
-    finally:
-        pdf.close()
+    return sum(map(len, pdf_text(data)))
 
 
 def naive(data: bytes) -> int:

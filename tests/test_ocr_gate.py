@@ -42,7 +42,7 @@ def _values(cells: list[ParsedCell], table: str = APPLICATIONS) -> dict:
 
 def test_a_table_read_alike_twice_that_adds_up_stands() -> None:
     issues: list = []
-    cells = confirm_ocr(_section_three(), issues)
+    cells = confirm_ocr(_section_three(), TEMPLATE, issues)
     assert _values(cells) == {(r, c): v for r, cols in SEED["applications"].items() for c, v in cols.items()}
     assert issues == []
 
@@ -52,7 +52,7 @@ def test_the_rules_choose_the_one_reading_that_adds_up() -> None:
     Only 6 and 6 make row 3.1 and the columns add up: both are chosen, and an issue lists them."""
     assert SEED["applications"]["3.1"]["natural_person"] == 6 and SEED["applications"]["3.1"]["total"] == 6
     issues: list = []
-    cells = confirm_ocr(_section_three(r3_1__natural_person=("6", "9"), r3_1__total=("9", "6")), issues)
+    cells = confirm_ocr(_section_three(r3_1__natural_person=("6", "9"), r3_1__total=("9", "6")), TEMPLATE, issues)
     got = {(c.row_key, c.col_key): c for c in cells}
     assert got[("3.1", "natural_person")].value == 6 and got[("3.1", "natural_person")].read_as == "by_label"
     assert got[("3.1", "total")].value == 6 and got[("3.1", "total")].read_as == OCR_READING_BY_RULE
@@ -65,7 +65,7 @@ def test_a_table_that_does_not_add_up_keeps_only_what_both_passes_read_alike() -
     of readings makes the table add up here, so the rules choose nothing: each cell both passes read alike
     stands as printed (for the rules to flag like any report's), a cell read two ways is NULL."""
     issues: list = []
-    cells = confirm_ocr(_section_three(r3_1__natural_person=("9", "9"), r3_1__total=("9", "6")), issues)
+    cells = confirm_ocr(_section_three(r3_1__natural_person=("9", "9"), r3_1__total=("9", "6")), TEMPLATE, issues)
     values = _values(cells)
     assert values[("3.1", "natural_person")] == 9  # read alike twice: as printed, H3 will say it fails
     assert values[("3.1", "total")] is None  # read 9 and 6, neither adds up everywhere
@@ -83,13 +83,13 @@ def test_a_cell_read_once_stands_only_if_the_rules_confirm_it() -> None:
         Lineage(page=2, ocr_confidence=0.58, ocr_readings=("D",)),
     )  # fmt: skip
     issues: list = []
-    assert confirm_ocr(cells, issues)[0].value is None
+    assert confirm_ocr(cells, TEMPLATE, issues)[0].value is None
     assert [i.code for i in issues] == ["ocr_unconfirmed"]
     cells[0] = ParsedCell(
         APPLICATIONS, "1", "natural_person", None, UNREADABLE, "D",
         Lineage(page=2, ocr_confidence=0.58, ocr_readings=("D", f"{SEED['applications']['1']['natural_person']}")),
     )  # fmt: skip
-    confirmed = confirm_ocr(cells, [])
+    confirmed = confirm_ocr(cells, TEMPLATE, [])
     assert confirmed[0].value == SEED["applications"]["1"]["natural_person"]
     assert confirmed[0].read_as == OCR_READING_BY_RULE
 
@@ -106,11 +106,11 @@ def test_section_four_blocks_stand_by_h4_with_one_reading() -> None:
         )
     ]
     issues: list = []
-    assert [c.value for c in confirm_ocr(block, issues)] == [6, 1, 0, 0, 7] and issues == []
+    assert [c.value for c in confirm_ocr(block, TEMPLATE, issues)] == [6, 1, 0, 0, 7] and issues == []
     # a total that both readings of the cell fit is no confirmation: 6+1 = 7 and 9+1 = 10 read as (7, 10);
     # the cells read alike twice stand, the two read two ways do not
     block[-1] = _cell(REVIEW_LITIGATION, "administrative_review", "total", 7, ("7", "10"))
-    assert [c.value for c in confirm_ocr(block, issues)] == [None, 1, 0, 0, None]
+    assert [c.value for c in confirm_ocr(block, TEMPLATE, issues)] == [None, 1, 0, 0, None]
     assert issues[-1].code == "ocr_unconfirmed" and "more than one reading" in issues[-1].detail
 
 
@@ -120,7 +120,7 @@ def test_section_two_stands_only_where_both_readings_agree() -> None:
     sure_once = _cell(PROACTIVE, "administrative_licensing", "decisions", 447228, ("447228",), confidence=0.99)
     unsure_once = _cell(PROACTIVE, "administrative_coercion", "decisions", 0, ("0",), confidence=0.93)
     issues: list = []
-    cells = confirm_ocr([agreed, differ, sure_once, unsure_once], issues)
+    cells = confirm_ocr([agreed, differ, sure_once, unsure_once], TEMPLATE, issues)
     assert [c.value for c in cells] == [1, None, 447228, None]
     assert [(i.row_key, i.code) for i in issues] == [
         ("normative_documents", "ocr_unconfirmed"),
@@ -129,15 +129,15 @@ def test_section_two_stands_only_where_both_readings_agree() -> None:
     assert "read differently again" in issues[0].detail
     # a reading that is no figure confirms nothing, and contradicts nothing either: read once, surely
     garbage = _cell(PROACTIVE, "administrative_coercion", "decisions", 88283, ("88283", "XX"), confidence=0.999)
-    assert confirm_ocr([garbage], []) == [garbage]
+    assert confirm_ocr([garbage], TEMPLATE, []) == [garbage]
     unsure = _cell(PROACTIVE, "administrative_coercion", "decisions", 88283, ("88283", "XX"), confidence=0.97)
-    assert confirm_ocr([unsure], [])[0].value is None
+    assert confirm_ocr([unsure], TEMPLATE, [])[0].value is None
     # a digit's look-alike is that digit's reading: '0' alone and 'o' by the page pass agree
     look_alike = _cell(PROACTIVE, "regulations", "repealed", 0, ("0", "o"), confidence=0.93)
-    assert confirm_ocr([look_alike], []) == [look_alike]
+    assert confirm_ocr([look_alike], TEMPLATE, []) == [look_alike]
 
 
 def test_cells_from_a_text_layer_pass_untouched() -> None:
     cell = ParsedCell(APPLICATIONS, "1", "total", 9, NUMBER, "9", Lineage(page=1), read_as="by_label")
     issues: list = []
-    assert confirm_ocr([cell], issues) == [cell] and issues == []
+    assert confirm_ocr([cell], TEMPLATE, issues) == [cell] and issues == []

@@ -96,7 +96,7 @@ def parse_document(doc: Document) -> ParsedReport:
         report.issues.append(_before_template(year))
         return report
     report.template = template
-    report.cells = confirm_ocr(cells, report.issues)
+    report.cells = confirm_ocr(cells, TEMPLATES[template], report.issues)
     report.issues += pro_issues + app_issues + rev_issues
     return report
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from itertools import product
 
+from pipeline.catalogue import Template
 from pipeline.normalise import ABSENT, BLANK, NOT_APPLICABLE, NUMBER, UNREADABLE, ZERO, read_value
 from pipeline.parse.applications import table_adds_up
 from pipeline.parse.model import (
@@ -31,8 +32,6 @@ from pipeline.parse.model import (
 MIN_UNCHECKED_CONFIDENCE = 0.98
 # At most this many combinations of readings are tried for one table (the readings that differ are few).
 MAX_CHOICES = 4096
-# Row keys of section 三 whose columns are sums of others (H1, H3): the rest are leaves.
-_SUM_ROWS = ("1", "2", "3.7", "4")
 _NOTHING = (BLANK, NOT_APPLICABLE, ABSENT)
 # What OCR reads a digit's shape as in a figure cell: a reading in these letters is that digit's reading.
 _LOOK_ALIKES = str.maketrans("OoО〇lI|一SsB", "00001111558")
@@ -116,21 +115,21 @@ def _choices(rows: dict[str, list[ParsedCell]]) -> Iterator[dict[str, list[float
         yield dict(zip(per_row, pick, strict=True))
 
 
-def _apply(cells: list[ParsedCell], grid: dict[str, list[float | None]]) -> list[ParsedCell]:
+def _apply(rows: dict[str, list[ParsedCell]], grid: dict[str, list[float | None]]) -> list[ParsedCell]:
+    """The rows' cells with the grid's values, a changed one marked as chosen by the rules."""
     chosen = []
-    for c in cells:
-        value = grid[c.row_key][[x.col_key for x in cells if x.row_key == c.row_key].index(c.col_key)]
-        if value != c.value and c.semantic not in _NOTHING:
-            c = replace(c, value=value, semantic=ZERO if value == 0 else NUMBER, read_as=OCR_READING_BY_RULE)
-        chosen.append(c)
+    for key, group in rows.items():
+        for c, value in zip(group, grid[key], strict=True):
+            if value != c.value and c.semantic not in _NOTHING:
+                c = replace(c, value=value, semantic=ZERO if value == 0 else NUMBER, read_as=OCR_READING_BY_RULE)
+            chosen.append(c)
     return chosen
 
 
-def _confirm_applications(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
+def _confirm_applications(cells: list[ParsedCell], leaves: list[str], issues: list[ParseIssue]) -> list[ParsedCell]:
     rows: dict[str, list[ParsedCell]] = {}
     for c in cells:
         rows.setdefault(c.row_key, []).append(c)
-    leaves = [row for row in rows if row not in _SUM_ROWS]
     fits = []
     for grid in _choices(rows):
         if table_adds_up(grid, leaves):
@@ -138,7 +137,7 @@ def _confirm_applications(cells: list[ParsedCell], issues: list[ParseIssue]) -> 
             if len(fits) > 1:
                 break
     if len(fits) == 1:
-        confirmed = _apply(cells, fits[0])
+        confirmed = _apply(rows, fits[0])
         changed = [c for c in confirmed if c.read_as == OCR_READING_BY_RULE]
         if changed:
             issues.append(
@@ -168,7 +167,7 @@ def _confirm_applications(cells: list[ParsedCell], issues: list[ParseIssue]) -> 
 def _confirm_block(block: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
     fits = list(_choices({block[0].row_key: block}))[:2]
     if len(fits) == 1:
-        return _apply(block, fits[0])
+        return _apply({block[0].row_key: block}, fits[0])
     kept, nulled = _as_printed(block)
     issues.append(
         ParseIssue(
@@ -200,9 +199,10 @@ def _confirm_proactive(row: list[ParsedCell], issues: list[ParseIssue]) -> list[
     return [_null(c) for c in row]
 
 
-def confirm_ocr(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[ParsedCell]:
+def confirm_ocr(cells: list[ParsedCell], template: Template, issues: list[ParseIssue]) -> list[ParsedCell]:
     """`cells` with every OCR'd group the rules confirm (choosing among OCR's readings where exactly one
-    choice adds up) and every other OCR'd group NULL, with an issue for each."""
+    choice adds up: section 三 down the `template`'s leaf rows) and every other OCR'd group NULL, with an
+    issue for each."""
     if not any(_ocr(c) for c in cells):
         return cells
     groups: dict[tuple[str, str], list[ParsedCell]] = {}
@@ -211,7 +211,7 @@ def confirm_ocr(cells: list[ParsedCell], issues: list[ParseIssue]) -> list[Parse
     out: list[ParsedCell] = []
     applications = [c for c in cells if c.table == APPLICATIONS]
     if any(_ocr(c) for c in applications):
-        out += _confirm_applications(applications, issues)
+        out += _confirm_applications(applications, [r.key for r in template.leaves], issues)
     else:
         out += applications
     for (table, _), group in groups.items():

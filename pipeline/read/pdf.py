@@ -410,20 +410,18 @@ def _is_table_page(text: str) -> bool:
     return any(marker in key for marker in _TABLE_MARKERS)
 
 
-def _pages_needing_ocr(pdf: pypdfium2.PdfDocument, limit: int) -> int:
-    """How many pages have no plausible text layer (up to `limit`): 2–6 ms a page, so that OCR can share
-    the cores among the pages it will read."""
-    count = 0
+def _page_texts(pdf: pypdfium2.PdfDocument) -> list[str]:
+    """Every page's text layer (2–6 ms a page), read first so that OCR knows how many pages it will read
+    and can share the cores among them."""
+    texts = []
     for page in pdf:
         textpage = page.get_textpage()
         try:
-            count += not ocr.text_layer_is_plausible(textpage.get_text_range())
+            texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
         finally:
             textpage.close()
             page.close()
-        if count >= limit:
-            break
-    return count
+    return texts
 
 
 def read_pdf(data: bytes, settings: Settings) -> Document:
@@ -438,18 +436,16 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
         pages: list[list[Line] | Future] = []
         has_text = False
         table_pages = 0
-        ocr_pages: list[int] = []
-        with ocr.PagePool(settings.ocr_workers, _pages_needing_ocr(pdf, settings.max_ocr_pages)) as pool:
-            for number, page in enumerate(pdf, 1):
-                textpage = page.get_textpage()
+        texts = _page_texts(pdf)
+        # No text layer (a scan) or a garbled one (a broken font map): the page's image is read instead.
+        ocr_pages = [n for n, text in enumerate(texts, 1) if not ocr.text_layer_is_plausible(text)]
+        ocr_pages = ocr_pages[: settings.max_ocr_pages]
+        with ocr.PagePool(settings.ocr_workers, len(ocr_pages)) as pool:
+            for number, (page, text) in enumerate(zip(pdf, texts, strict=True), 1):
                 try:
-                    text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-                    if not ocr.text_layer_is_plausible(text) and len(ocr_pages) < settings.max_ocr_pages:
-                        # No text layer (a scan) or a garbled one (a broken font map): read the page's image,
-                        # in parallel with the pages after it.
+                    if number in ocr_pages:  # read in parallel with the pages after it
                         image, scale = ocr.render_page(page, settings.ocr_dpi)
                         pages.append(pool.submit(image, number, scale))
-                        ocr_pages.append(number)
                         continue
                     has_text = has_text or bool(text.strip())
                     lines = None
@@ -457,10 +453,13 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
                         table_pages += 1
                         tables = _statistics_tables(_ruling_edges(page))
                         if tables:
-                            lines = _grid_lines(tables, _glyphs(page, textpage), number)
+                            textpage = page.get_textpage()
+                            try:
+                                lines = _grid_lines(tables, _glyphs(page, textpage), number)
+                            finally:
+                                textpage.close()
                     pages.append(lines if lines is not None else text_lines(text, page=number))
                 finally:
-                    textpage.close()
                     page.close()
             pages = [p.result() if isinstance(p, Future) else p for p in pages]
     finally:
