@@ -86,7 +86,7 @@ def warehouse_lag(settings: Settings, sources: list[SourceFile]) -> str | None:
         }
         unvalidated = con.execute(
             "select count(*) from reports r where status <> 'retired'"
-            " and not exists (select 1 from dq_results d where d.source_file = r.source_file)"
+            " and not exists (select 1 from report_quality q where q.source_file = r.source_file)"
         ).fetchall()[0][0]
         loaded_reviews = sorted(
             con.execute("select source_file, rule_id, scope, verdict, note from reviews").fetchall(), key=repr
@@ -151,10 +151,10 @@ def materialize_all(
 ) -> dg.ExecuteInProcessResult:
     """In this process, everything new or stale (the nightly plan): partitions for new content,
     parsing of what this parser version has not parsed, then loading and every rule check.
-    `validate=False` leaves out the GX rule checks and the Data Docs site (quick runs in tests)."""
+    `validate=False` leaves out the Data Docs site (quick runs in tests)."""
     from assets.definitions import ALL_ASSETS
     from assets.ingest import parsed_reports
-    from assets.quality import data_docs, rule_checks
+    from assets.quality import data_docs
     from assets.resources import build_resources
 
     sources = store.scan(settings)
@@ -168,7 +168,7 @@ def materialize_all(
     # state (no state-backed components): declare none, so nothing can point at a collected instance.
     with set_defs_state_storage(None):
         return dg.materialize(
-            [*assets, *(rule_checks if validate else [])],
+            assets,
             resources=build_resources(settings),
             instance=instance,
             selection=None if span else [a.key for a in assets if a is not parsed_reports],

@@ -5,7 +5,7 @@ import dagster as dg
 from assets.automation import new_report_files, nightly, warehouse_job
 from assets.distributed import distributed_warehouse_job
 from assets.ingest import parsed_reports, raw_reports, report_cells
-from assets.quality import data_docs, dq_results, rule_checks
+from assets.quality import data_docs, dq_results
 from assets.resources import build_resources
 from pipeline.settings import Settings
 
@@ -15,7 +15,6 @@ ALL_ASSETS = [raw_reports, parsed_reports, report_cells, dq_results, data_docs]
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
-        asset_checks=rule_checks,
         jobs=[warehouse_job, distributed_warehouse_job],
         schedules=[nightly],
         sensors=[new_report_files],

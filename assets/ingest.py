@@ -2,7 +2,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import ReportSource
-from pipeline import ingest, store, warehouse
+from pipeline import ingest, parse_pool, store, warehouse
 from pipeline.frames import CELL_TABLES
 from pipeline.progress import progress
 from pipeline.settings import PARSER_VERSION
@@ -52,17 +52,19 @@ def parse_shard(shard: int) -> dg.OpDefinition:
         todo = [k for k in context.partition_keys if shard_of(k) == shard and not store.has_bundle(settings, k)]
         by_hash = {s.sha256: s for s in store.scan(settings)} if todo else {}
         parsed, gone, quarantined = 0, 0, {}
-        for key in progress(todo, settings, f"parse {shard + 1}/{PARSE_SHARDS}"):
-            source = by_hash.get(key)
-            if source is None:  # the file left the raw folder after the partition was added
+        present = []
+        for key in todo:
+            if key in by_hash:
+                present.append(by_hash[key])
+            else:  # the file left the raw folder after the partition was added
                 gone += 1
                 context.log.warning(f"partition {key[:12]}: no file with this content in {settings.raw_dir}")
-                continue
-            outcome = ingest.process(source, settings)
-            store.write_bundle(settings, outcome)
+        # Worker processes (one per core) read the files; each outcome is stored as a bundle.
+        for done in progress(parse_pool.parse_all(present, settings), settings, f"parse {shard + 1}/{PARSE_SHARDS}",
+                             total=len(present)):  # fmt: skip
             parsed += 1
-            if outcome.frames is None:
-                quarantined[source.name] = f"{outcome.reason_code}: {outcome.reason}"
+            if done.reason_code is not None:
+                quarantined[done.source.name] = f"{done.reason_code}: {done.reason}"
         return {"parsed": parsed, "file_gone": gone, "quarantined": quarantined}
 
     return _parse
@@ -114,7 +116,8 @@ def report_cells(
 
     Loads the parsed bundles of the files in the raw folder into `reports`, `proactive_cells`,
     `application_cells`, `review_litigation_cells`, `parse_issues`, `report_sections` and
-    `narrative_figures`, in one transaction per report (the single DuckDB writer). Unreadable files
+    `narrative_figures`, in bulk: one transaction per batch of reports, one insert per table (the single
+    DuckDB writer); a report's rows land whole or not at all. Unreadable files
     land in `quarantine` with their reason. Files whose content was already loaded by this parser
     version are skipped; files not parsed yet wait for their partition; reports whose file left the
     raw folder are marked `retired` (their rows stay).
@@ -124,21 +127,25 @@ def report_cells(
     settings = report_source.settings()
     with duckdb.get_connection() as con:
         sources = ingest.scanned(con)
-        for source in progress(sources, settings, "load"):
-            if ingest.is_current(con, source):
-                unchanged += 1
-                continue
+        current = ingest.current_contents(con)
+        todo = [s for s in sources if (s.name, s.sha256) not in current]
+        unchanged = len(sources) - len(todo)
+        batch: list[ingest.Outcome] = []
+        for n, source in enumerate(progress(todo, settings, "load"), 1):
             outcome = store.read_bundle(settings, source)
             if outcome is None:
                 waiting.append(source.name)
-                continue
-            ingest.store(con, outcome)
-            if outcome.frames is None:
-                quarantined += 1
-                context.log.warning(f"quarantined {source.name}: {outcome.reason}")
             else:
-                loaded += 1
-                cells += sum(outcome.frames[t].height for t in CELL_TABLES.values())
+                batch.append(outcome)
+                if outcome.frames is None:
+                    quarantined += 1
+                    context.log.warning(f"quarantined {source.name}: {outcome.reason}")
+                else:
+                    loaded += 1
+                    cells += sum(outcome.frames[t].height for t in CELL_TABLES.values())
+            if len(batch) >= settings.load_batch_reports or (n == len(todo) and batch):
+                ingest.store(con, batch)
+                batch = []
         retired = ingest.retire_missing(con, sources)
     if waiting:
         context.log.info(f"{len(waiting)} files wait for their partition to be parsed: {waiting[:5]}")

@@ -1,101 +1,125 @@
+import json
+from collections.abc import Iterator
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import report_cells
 from assets.resources import ReportSource
-from expectations.suites import build_data_docs, validate
-from pipeline import warehouse
+from pipeline import quality, warehouse
 from pipeline.reviews import load_reviews
-from pipeline.rules import HARD, RULES, Rule
+from pipeline.rules import HARD, RULES
 
-MAX_LISTED = 50  # failing cells listed in check metadata; the full list is in dq_results
+MAX_LISTED = 50  # failing scopes listed in check metadata; the full list is in dq_results
+DOCS_STATE = "xxgk_docs_state.json"  # beside the GX project: the failing digest each suite's page shows
 
 
-@dg.asset(group_name="quality", deps=[report_cells], kinds={"duckdb"})
+@dg.asset(
+    group_name="quality",
+    deps=[report_cells],
+    kinds={"duckdb", "great_expectations"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            f"rule_{rule.id}",
+            asset="dq_results",
+            description=f"{rule.id} ({rule.severity}): {rule.description} Judged by the GX suite xxgk.{rule.id}.",
+        )
+        for rule in RULES
+    ],
+)
 def dq_results(
     context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Rule verdicts: one row per report × rule × scope (column, row, block or cell).
 
-    Computed by the rule SQL of `sql/rule_*.sql` from the rule catalogue, over the whole warehouse
-    (cross-report rules such as S1 and S11 need every report). `passed` is NULL where a rule cannot
-    be assessed because a cell it needs is blank or absent. Failed hard rules are attributed to the
-    source, the extraction or an ambiguity. Reviewer verdicts are loaded from data/reviews.yaml and
-    applied in the scorecard views.
+    Each rule's SQL (`sql/rule_*.sql`) computes quantities per scope and whether it can be assessed; the
+    rule's GX suite (`expectations/suites.py`) judges the assessable scopes, and its verdicts are what
+    this table stores: `passed` true or false, NULL where a needed cell is blank or absent. A run judges
+    only what changed (new or reloaded reports; for the cross-report rules S1, S11 and S13, scopes
+    whose quantities changed). Failed hard rules are attributed to the source, the extraction or an
+    ambiguity; reviewer verdicts from data/reviews.yaml are applied in `report_quality`. Each rule's
+    check reports the stored verdicts over the whole warehouse.
     """
+    from expectations.suites import JUDGE_VERSION, Judge
+
+    judge = Judge()
     with duckdb.get_connection() as con:
-        warehouse.load_reviews(con, load_reviews(report_source.settings().reviews_file))
-        warehouse.refresh_dq_results(con)
-        rows = con.execute(
-            "select rule_id, count(*) filter (where passed), count(*) filter (where not passed), "
-            "count(*) filter (where passed is null) from dq_results group by rule_id order by rule_id"
-        ).fetchall()
-    return dg.MaterializeResult(
-        metadata={f"{r}": f"{ok} passed, {bad} failed, {na} not assessable" for r, ok, bad, na in rows}
+        reviews_changed = warehouse.load_reviews(con, load_reviews(report_source.settings().reviews_file))
+        run = quality.judge_warehouse(
+            con, lambda rule, frame: judge.validate(rule, frame).verdicts, JUDGE_VERSION,
+            reviews_changed=reviews_changed,
+        )  # fmt: skip
+        tallies = quality.rule_tallies(con)
+        listed = {rule.id: quality.failing_scopes(con, rule.id, MAX_LISTED) for rule in RULES}
+    context.log.info(
+        f"judged {sum(run.scopes.values())} scopes ({'every report' if run.full else f'{run.reports} reports'}) "
+        f"in {run.seconds_sql + run.seconds_judge:.1f} s"
     )
-
-
-@dg.asset(group_name="quality", deps=[dq_results], kinds={"great_expectations"})
-def data_docs(report_source: ReportSource) -> dg.MaterializeResult:
-    """The Great Expectations Data Docs site: every rule's suite and its latest validation over all
-    reports, with the failing reports and scopes listed (beside the warehouse, by default
-    data/gx/uncommitted/data_docs/local_site/index.html; `xxgk docs` prints the path)."""
-    con = _read_only(report_source)
-    try:
-        frames = {rule: warehouse.rule_frame(con, rule) for rule in RULES}
-    finally:
-        con.close()
-    index, results = build_data_docs(frames, report_source.settings().gx_root)
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
-            "index": dg.MetadataValue.path(str(index)),
-            "suites": len(results),
-            "suites_failing": dg.MetadataValue.json(sorted(r.rule_id for r in results if not r.success)),
+            "reports_judged": run.reports,
+            "scopes_judged": sum(run.scopes.values()),
+            "full_rejudge": run.full,
+            **{
+                rule_id: f"{t.passed} passed, {t.failed} failed, {t.not_assessable} not assessable"
+                for rule_id, t in tallies.items()
+            },
         }
     )
-
-
-def _read_only(report_source: ReportSource):  # type: ignore[no-untyped-def]
-    """Checks and Data Docs only read: read-only connections can run side by side in other processes
-    (a distributed executor), waiting out a writer instead of failing on its lock."""
-    settings = report_source.settings()
-    return warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
-
-
-def rule_check(rule: Rule) -> dg.AssetChecksDefinition:
-    # On dq_results: the rule checks run after the verdict table is rebuilt, never beside its writer.
-    @dg.asset_check(
-        asset=dq_results,
-        name=f"rule_{rule.id}",
-        description=f"{rule.id} ({rule.severity}): {rule.description} Validated by the GX suite xxgk.{rule.id}.",
-        blocking=False,
-    )
-    def _check(report_source: ReportSource) -> dg.AssetCheckResult:
-        con = _read_only(report_source)
-        try:
-            frame = warehouse.rule_frame(con, rule)
-        finally:
-            con.close()
-        result = validate(rule, frame)
-        listed = result.failures.head(MAX_LISTED)
-        return dg.AssetCheckResult(
-            passed=result.success,
+    for rule in RULES:
+        tally = tallies[rule.id]
+        yield dg.AssetCheckResult(
+            check_name=f"rule_{rule.id}",
+            passed=tally.failed == 0,
             severity=dg.AssetCheckSeverity.ERROR if rule.severity == HARD else dg.AssetCheckSeverity.WARN,
             metadata={
-                "scopes_evaluated": result.evaluated,
-                "scopes_failed": result.failures.height,
-                "scopes_not_assessable": result.not_assessable,
-                "failing_reports": dg.MetadataValue.json(result.failing_reports),
+                "scopes_evaluated": tally.scopes,
+                "scopes_passed": tally.passed,
+                "scopes_failed": tally.failed,
+                "scopes_not_assessable": tally.not_assessable,
+                "failing_reports": dg.MetadataValue.json(list(tally.failing_reports)),
                 "failing_cells": dg.MetadataValue.md(
-                    "\n".join(
-                        f"- `{r['source_file']}` {r['scope']}: {r['details']}" for r in listed.iter_rows(named=True)
-                    )
-                    or "none"
+                    "\n".join(f"- `{f}` {scope}: {details}" for f, scope, details in listed[rule.id]) or "none"
                 ),
             },
         )
 
-    return _check
 
+@dg.asset(group_name="quality", deps=[dq_results], kinds={"great_expectations"})
+def data_docs(context: dg.AssetExecutionContext, report_source: ReportSource) -> dg.MaterializeResult:
+    """The Great Expectations Data Docs site: every rule's suite and its validation over all reports,
+    with the failing scopes listed (beside the warehouse, by default
+    data/gx/uncommitted/data_docs/local_site/index.html; `xxgk docs` prints the path).
 
-rule_checks = [rule_check(rule) for rule in RULES]
+    Only the suites whose failing scopes changed since the site was built are validated and rendered
+    again; the summary table on the index (every rule's verdict counts from `dq_results`) is always
+    rewritten.
+    """
+    from expectations.suites import build_data_docs
+
+    settings = report_source.settings()
+    state_file = settings.gx_root / DOCS_STATE
+    shown = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {}
+    site_built = settings.data_docs_index.exists()
+    con = warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
+    try:
+        tallies = quality.rule_tallies(con)
+        stale = [r for r in RULES if not site_built or shown.get(r.id) != tallies[r.id].failing_digest]
+        frames = {rule: warehouse.rule_frame(con, rule) for rule in stale}
+    finally:
+        con.close()
+    index, results = build_data_docs(frames, settings.gx_root, tallies)
+    state_file.write_text(
+        json.dumps({**shown, **{r.rule_id: tallies[r.rule_id].failing_digest for r in results}}, indent=1),
+        encoding="utf-8",
+    )
+    context.log.info(f"Data Docs: {len(results)} suites rendered again, {len(RULES) - len(results)} unchanged")
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(index)),
+            "suites": len(RULES),
+            "suites_rendered": dg.MetadataValue.json(sorted(r.rule_id for r in results)),
+            "suites_failing": dg.MetadataValue.json(sorted(r for r, t in tallies.items() if t.failed)),
+        }
+    )
+

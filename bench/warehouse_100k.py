@@ -6,8 +6,8 @@ pinned division list). Rows are generated in bulk by SQL, deterministically (has
 generator): agencies over the 3,210 divisions and 20 kinds of body, each reporting 2021–2025 (2021
 template), with per report 10 proactive, 175 application and 15 review/litigation cells whose sums
 hold (H1–H4), the six section titles, 2% of reports with a 总计 one too high (H2) and 3% with blank
-cells. `dq_results` is then computed by the pipeline's own rule SQL (`warehouse.refresh_dq_results`),
-timed apart. Each query runs once to warm up, then up to `repeats` times; medians.
+cells. `dq_results` is then judged as a run judges it (`pipeline.quality.judge_warehouse`: each rule's SQL,
+its GX suite deciding), timed apart. Each query runs once to warm up, then up to `repeats` times; medians.
 
     python -m bench.warehouse_100k [--reports 100000] [--repeats 5]
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from bench.common import BENCH_DIR, PROJECT_ROOT, Section, Table, Target, log, median, section_markdown, shown
-from pipeline import warehouse
+from pipeline import quality, warehouse
 from pipeline.catalogue import REVIEW_BLOCKS, REVIEW_COLUMNS, SECTION_TITLES, TEMPLATE_2021, TEMPLATES
 from pipeline.settings import parser_version
 
@@ -312,13 +312,20 @@ def build(path: Path, n: int) -> list[tuple[str, float, int]]:
         step("report_sections", "report_sections", lambda: _insert_sections(con))
         step("checkpoint", None, lambda: con.execute("checkpoint"))
         step(
-            "dq_results (refresh_dq_results: every rule's SQL)",
+            "dq_results (judge_warehouse: every rule's SQL, its GX suite deciding)",
             "dq_results",
-            lambda: (warehouse.refresh_dq_results(con), con.execute("checkpoint")),
+            lambda: (_judge_all(con), con.execute("checkpoint")),
         )
     finally:
         con.close()
     return steps
+
+
+def _judge_all(con: duckdb.DuckDBPyConnection) -> None:
+    from expectations.suites import JUDGE_VERSION, Judge
+
+    judge = Judge()
+    quality.judge_warehouse(con, lambda rule, frame: judge.validate(rule, frame).verdicts, JUDGE_VERSION)
 
 
 def _timed_sql(con: duckdb.DuckDBPyConnection, sql: str, repeats: int) -> tuple[float, int, int]:
@@ -364,9 +371,10 @@ def run(n: int = 100_000, repeats: int = 5, corpus_warehouse: Path | None = None
         f"agencies over the 3,210 divisions and {len(KINDS)} kinds of body, each reporting "
         f"{YEARS[0]}–{YEARS[-1]} in the 2021 template; per report 10 proactive, 175 application and 15 "
         "review/litigation cells whose sums hold (H1–H4), the six section titles; 2% of reports print a "
-        "总计 one too high (H2), 3% leave zeros blank. `dq_results` is computed by the pipeline's own rule "
-        "SQL (`warehouse.refresh_dq_results`). Then the five queries of `bench/queries.sql` on a read-only "
-        "connection, each whole result fetched as an Arrow table: one warm-up run, then up to "
+        "总计 one too high (H2), 3% leave zeros blank. `dq_results` is judged as a run judges it "
+        "(`quality.judge_warehouse`: each rule's SQL, its GX suite deciding). Then the five queries of "
+        "`bench/queries.sql` on a read-only connection, each whole result fetched as an Arrow table: "
+        "one warm-up run, then up to "
         f"{repeats} runs (fewer for a query over 5 s), median. "
         f"Target: every query < {QUERY_TARGET_S:g} s.",
     )
@@ -403,7 +411,7 @@ def run(n: int = 100_000, repeats: int = 5, corpus_warehouse: Path | None = None
     section.notes.append(
         f"`dq_results` holds {dq_rows:,} verdicts ({dq_rows / n:.0f} per report: C3 and D1 give one per "
         "cell). The scorecard views (Q4) do not aggregate them at query time: they read `report_quality`, "
-        "the per-report counts after reviewer verdicts that `refresh_dq_results` stores (timed within the "
+        "the per-report counts after reviewer verdicts that `judge_warehouse` stores (timed within the "
         "dq_results step above)."
     )
     missed = [t.name for t in section.targets if not t.met]

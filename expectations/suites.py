@@ -4,6 +4,7 @@ GX 1.x has no DuckDB or polars datasource, so each rule's quantities are handed 
 frame. GX is imported lazily: it costs about 4 s, and nothing else in the pipeline needs it.
 """
 
+import hashlib
 import html
 import os
 import shutil
@@ -13,7 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.rules import Rule
+from pipeline.quality import RuleTally
+from pipeline.rules import RULES, Rule
 
 Spec = tuple[str, dict[str, Any]]
 
@@ -31,9 +33,8 @@ _AT_LEAST_EXPECTED: Spec = (
 )
 _WHOLE: Spec = ("ExpectColumnValuesToBeBetween", {"column": "fraction", "min_value": 0, "max_value": 0})
 
-# The expectations of each rule, over the columns its SQL returns. Rows a rule cannot assess (a needed
-# cell blank or absent) carry NULL quantities; GX skips them and they are counted separately: not
-# assessable is never a pass.
+# The expectations of each rule, over the columns its SQL returns. GX sees only the scopes the SQL marks
+# `assessable` (no needed cell blank or absent); the others are not assessable, never a pass.
 SPECS: dict[str, list[Spec]] = {
     "H1": [_EQUAL],
     "H2": [_EQUAL],
@@ -75,18 +76,55 @@ SPECS: dict[str, list[Spec]] = {
 }
 
 
+# Stored verdicts made under other expectations are judged again (pipeline.quality.rules_fingerprint).
+JUDGE_VERSION = hashlib.sha256(repr(sorted(SPECS.items())).encode()).hexdigest()[:16]
+
+
 def expectation_specs(rule: Rule) -> list[Spec]:
     """The expectations of one rule: GX class name and arguments."""
     return SPECS[rule.id]
 
 
+def judged_columns(rule: Rule) -> list[str]:
+    """The columns the rule's expectations compare. A scope is judged only where the rule's SQL marks it
+    `assessable` and each of them holds a value (GX itself would skip a row missing one and count it as
+    no failure, which is not a pass); the columns of ToBeNull expectations may be empty by design."""
+    columns: list[str] = []
+    for name, kwargs in expectation_specs(rule):
+        if name == "ExpectColumnValuesToBeNull":
+            continue
+        for key in ("column", "column_A", "column_B"):
+            if key in kwargs and kwargs[key] not in columns:
+                columns.append(kwargs[key])
+    return columns
+
+
+VERDICT_ROW = "verdict_row"  # position of a scope in the rule frame: how GX names the rows it rejects
+
+
 @dataclass(frozen=True)
 class SuiteResult:
+    """One suite's validation over a rule frame, in verdicts per scope."""
+
     rule_id: str
-    success: bool
-    evaluated: int  # scopes (rows of the rule frame)
-    not_assessable: int
-    failures: pl.DataFrame  # source_file, scope, details of the rows GX found unexpected
+    verdicts: pl.DataFrame  # the rule frame with `passed`: true, false, or null where not assessable
+    identifier: Any = None  # GX's ValidationResultIdentifier when the result was kept for Data Docs
+
+    @property
+    def success(self) -> bool:
+        return not self.failures.height
+
+    @property
+    def evaluated(self) -> int:
+        return self.verdicts.height
+
+    @property
+    def not_assessable(self) -> int:
+        return self.verdicts["passed"].null_count()
+
+    @property
+    def failures(self) -> pl.DataFrame:
+        return self.verdicts.filter(pl.col("passed").not_()).select("source_file", "scope", "details")
 
     @property
     def failing_reports(self) -> list[str]:
@@ -108,80 +146,122 @@ def _context(docs_root: Path | None):  # type: ignore[no-untyped-def]
     return context
 
 
-def _run(context, rule: Rule, frame: pl.DataFrame, update_docs: bool) -> SuiteResult:  # type: ignore[no-untyped-def]
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
+class Judge:
+    """The one judge of every rule: the rule's GX suite decides pass or fail for each scope its SQL
+    marks assessable; the other scopes are not assessable (NULL), never a pass. `dq_results` stores
+    these verdicts; the asset checks, the Data Docs and the scorecards all read them.
 
-    datasource = context.data_sources.add_or_update_pandas("xxgk")
-    asset = next((a for a in datasource.assets if a.name == rule.sql_name), None) or datasource.add_dataframe_asset(
-        name=rule.sql_name
-    )
-    batch_definition = next(
-        (b for b in asset.batch_definitions if b.name == "all_reports"), None
-    ) or asset.add_batch_definition_whole_dataframe("all_reports")
-    expectations = [getattr(gxe, name)(**kwargs) for name, kwargs in expectation_specs(rule)]
-    suite = context.suites.add_or_update(
-        gx.ExpectationSuite(
-            name=f"xxgk.{rule.id}",
-            expectations=expectations,
-            meta={"notes": {"format": "markdown", "content": [f"**{rule.id}** ({rule.severity}): {rule.description}"]}},
+    One GX context serves every rule of a run (a context costs more than validating a rule). With
+    `docs_root`, validations run as checkpoints of a file context, which keeps their results for the
+    Data Docs site."""
+
+    def __init__(self, docs_root: Path | None = None) -> None:
+        self._docs_root = docs_root
+        self._keep = docs_root is not None
+        self._gx_context: Any = None
+
+    @property
+    def _context(self) -> Any:
+        # Made on first use: importing GX costs seconds, and a run with nothing to judge needs none.
+        if self._gx_context is None:
+            self._gx_context = _context(self._docs_root)
+        return self._gx_context
+
+    def build_site(self, identifiers: list[Any]) -> Path:
+        """Render the pages of these kept validations (and the index) into the Data Docs site."""
+        sites = self._context.build_data_docs(resource_identifiers=identifiers or None)
+        return Path(str(next(iter(sites.values()))).removeprefix("file://"))
+
+    def validate(self, rule: Rule, frame: pl.DataFrame) -> SuiteResult:
+        """Verdicts for every row of the rule frame (its SQL's columns, `assessable` among them)."""
+        needed = [pl.col("assessable").fill_null(False), *(pl.col(c).is_not_null() for c in judged_columns(rule))]
+        numbered = frame.with_row_index(VERDICT_ROW)
+        judged = numbered.filter(pl.all_horizontal(needed))
+        rejected, identifier = self._unexpected(rule, judged) if judged.height else (set(), None)
+        judged_rows = judged[VERDICT_ROW]
+        passed = (
+            pl.when(pl.col(VERDICT_ROW).is_in(judged_rows.implode()))
+            .then(~pl.col(VERDICT_ROW).is_in(pl.Series(sorted(rejected), dtype=judged_rows.dtype).implode()))
+            .otherwise(None)
         )
-    )
-    definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=f"xxgk.{rule.id}", data=batch_definition, suite=suite)
-    )
-    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["source_file", "scope"]}
-    data = frame.to_pandas()
-    empty = frame.select("source_file", "scope", "details").clear()
-    if data.empty:
-        return SuiteResult(rule.id, True, 0, 0, empty)
-    if update_docs:
-        actions: list = []  # the site is built once at the end (build_data_docs), not once per suite
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
+        verdicts = numbered.with_columns(passed.alias("passed")).drop(VERDICT_ROW)
+        return SuiteResult(rule.id, verdicts, identifier)
+
+    def _unexpected(self, rule: Rule, judged: pl.DataFrame) -> tuple[set[int], Any]:
+        """The rows of `judged` that GX finds unexpected under the rule's suite."""
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+
+        context = self._context
+        datasource = context.data_sources.add_or_update_pandas("xxgk")
+        asset = next((a for a in datasource.assets if a.name == rule.sql_name), None) or (
+            datasource.add_dataframe_asset(name=rule.sql_name)
+        )
+        batch_definition = next((b for b in asset.batch_definitions if b.name == "all_reports"), None) or (
+            asset.add_batch_definition_whole_dataframe("all_reports")
+        )
+        suite = context.suites.add_or_update(
+            gx.ExpectationSuite(
                 name=f"xxgk.{rule.id}",
-                validation_definitions=[definition],
-                actions=actions,
-                result_format=result_format,
+                expectations=[getattr(gxe, name)(**kwargs) for name, kwargs in expectation_specs(rule)],
+                meta={"notes": {"format": "markdown",
+                                "content": [f"**{rule.id}** ({rule.severity}): {rule.description}"]}},
             )
+        )  # fmt: skip
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"xxgk.{rule.id}", data=batch_definition, suite=suite)
         )
-        outcome = next(iter(checkpoint.run(batch_parameters={"dataframe": data}).run_results.values()))
-    else:
-        outcome = definition.run(batch_parameters={"dataframe": data}, result_format=result_format)
-    unexpected: set[tuple[str, str]] = set()
-    for result in outcome.results:
-        for index in result.result.get("unexpected_index_list") or []:
-            unexpected.add((index["source_file"], index["scope"]))
-    failures = frame.filter(
-        pl.struct("source_file", "scope").map_elements(lambda r: (r["source_file"], r["scope"]) in unexpected,
-                                                       return_dtype=pl.Boolean)
-    ) if unexpected else frame.clear()  # fmt: skip
-    return SuiteResult(
-        rule.id,
-        bool(outcome.success),
-        frame.height,
-        frame.filter(pl.col("passed").is_null()).height,
-        failures.select("source_file", "scope", "details"),
-    )
+        # The rejected rows by report and scope (what the Data Docs page lists) and position (what we read back)
+        columns = ["source_file", "scope", VERDICT_ROW]
+        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": columns}
+        # Decimal values would reach GX's result serialiser, which inspects the call stack for each one.
+        judged = judged.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+        data = {"dataframe": judged.to_pandas()}
+        identifier = None
+        if self._keep:
+            checkpoint = context.checkpoints.add_or_update(
+                gx.Checkpoint(
+                    name=f"xxgk.{rule.id}",
+                    validation_definitions=[definition],
+                    actions=[],  # the site is built once for the suites rebuilt (build_data_docs)
+                    result_format=result_format,
+                )
+            )
+            identifier, outcome = next(iter(checkpoint.run(batch_parameters=data).run_results.items()))
+        else:
+            outcome = definition.run(batch_parameters=data, result_format=result_format)
+        rejected = {
+            int(index[VERDICT_ROW])
+            for result in outcome.results
+            for index in (result.result.get("unexpected_index_list") or [])
+        }
+        return rejected, identifier
 
 
 def validate(rule: Rule, frame: pl.DataFrame) -> SuiteResult:
-    """Run the rule's GX suite over its quantity frame, in an ephemeral GX context."""
-    return _run(_context(None), rule, frame, update_docs=False)
+    """Judge one rule frame in an ephemeral GX context (one-off use; a run shares one `Judge`)."""
+    return Judge().validate(rule, frame)
 
 
-def build_data_docs(frames: dict[Rule, pl.DataFrame], root: Path) -> tuple[Path, list[SuiteResult]]:
-    """Validate every rule in a file-backed GX context under `root` and build its Data Docs site;
-    returns the site's index.html and the results."""
-    context = _context(root)
-    # The site shows the latest validation of each suite: results of earlier runs are dropped, or every
-    # night would render every night before it again (the build grew with each run).
-    for stale in ("validations", "data_docs/local_site/validations"):
-        shutil.rmtree(root / "gx" / "uncommitted" / stale, ignore_errors=True)
-    results = [_run(context, rule, frame, update_docs=True) for rule, frame in frames.items()]
-    sites = context.build_data_docs()
-    index = Path(str(next(iter(sites.values()))).removeprefix("file://"))
-    _write_offline_summary(index, list(frames), results)
+def build_data_docs(
+    frames: dict[Rule, pl.DataFrame], root: Path, tallies: dict[str, RuleTally]
+) -> tuple[Path, list[SuiteResult]]:
+    """Validate the given rules' frames (each over the whole warehouse) in the file-backed GX context
+    under `root` and render only their pages into the Data Docs site; the pages of other suites stay
+    as they are. `tallies` (each rule's verdicts counted from `dq_results`) fill the plain summary table
+    on the index. Returns the index page and the results of the suites built."""
+    index = root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    results: list[SuiteResult] = []
+    if frames or not index.exists():
+        judge = Judge(root)
+        # The site shows one validation per suite: a suite rebuilt drops its earlier results, or every
+        # night would render every night before it again (the build grew with each run).
+        for rule in frames:
+            for stale in ("validations", "data_docs/local_site/validations"):
+                shutil.rmtree(root / "gx" / "uncommitted" / stale / "xxgk" / rule.id, ignore_errors=True)
+        results = [judge.validate(rule, frame) for rule, frame in frames.items()]
+        index = judge.build_site([r.identifier for r in results if r.identifier is not None])
+    _write_offline_summary(index, tallies)
     return index, results
 
 
@@ -193,23 +273,24 @@ def _latest_validation_page(index: Path, rule: Rule) -> str | None:
     return pages[-1].relative_to(index.parent).as_posix() if pages else None
 
 
-def _write_offline_summary(index: Path, rules: list[Rule], results: list[SuiteResult]) -> None:
-    """Put a plain HTML table of every suite's latest verdict at the top of the Data Docs index.
+def _write_offline_summary(index: Path, tallies: dict[str, RuleTally]) -> None:
+    """Put a plain HTML table of every suite's verdicts at the top of the Data Docs index.
 
     GX renders its index tables with JavaScript fetched from public CDNs; on an offline machine (ours
-    run without network) they stay empty. This table needs no script: rule, severity, verdict, counts
+    run without network) they stay empty. This table needs no script: rule, severity, verdict, the
+    counts of `dq_results` (the judge's stored verdicts, so the site and the warehouse never differ)
     and a link to the (server-rendered) validation page of each suite.
     """
     rows = []
-    for rule, result in zip(rules, results, strict=True):
-        assessed = result.evaluated - result.not_assessable
-        verdict = "Failed" if not result.success else ("Passed" if assessed else "Not assessable")
+    for rule in RULES:
+        tally = tallies[rule.id]
+        verdict = "Failed" if tally.failed else ("Passed" if tally.passed else "Not assessable")
         page = _latest_validation_page(index, rule)
         name = f'<a href="{html.escape(page)}">xxgk.{rule.id}</a>' if page else f"xxgk.{rule.id}"
-        failing = ", ".join(result.failing_reports)
+        failing = ", ".join(tally.failing_reports)
         rows.append(
-            f"<tr><td>{name}</td><td>{rule.severity}</td><td>{verdict}</td><td>{result.evaluated}</td>"
-            f"<td>{result.not_assessable}</td><td>{len(result.failures)}</td><td>{html.escape(failing)}</td>"
+            f"<tr><td>{name}</td><td>{rule.severity}</td><td>{verdict}</td><td>{tally.scopes}</td>"
+            f"<td>{tally.not_assessable}</td><td>{tally.failed}</td><td>{html.escape(failing)}</td>"
             f"<td>{html.escape(rule.description)}</td></tr>"
         )
     table = (

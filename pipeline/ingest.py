@@ -96,16 +96,14 @@ def process(source: SourceFile, settings: Settings) -> Outcome:
     return Outcome(source, report, report_frames(source, report))
 
 
-def is_current(con: duckdb.DuckDBPyConnection, source: SourceFile) -> bool:
-    """True when this exact content was already loaded or quarantined by this parser version."""
-    row = con.execute(
-        "select count(*) from ("
-        " select sha256, parser_version from reports where source_file = $name and status <> 'retired'"
-        " union all select sha256, parser_version from quarantine where source_file = $name"
-        ") where sha256 = $sha and parser_version = $version",
-        {"name": source.name, "sha": source.sha256, "version": parser_version()},
-    ).fetchone()
-    return bool(row and row[0])
+def current_contents(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(file name, content hash) of every file already loaded or quarantined by this parser version."""
+    rows = con.execute(
+        "select source_file, sha256 from reports where status <> 'retired' and parser_version = $version"
+        " union select source_file, sha256 from quarantine where parser_version = $version",
+        {"version": parser_version()},
+    ).fetchall()
+    return {(name, sha) for name, sha in rows}
 
 
 def retire_missing(con: duckdb.DuckDBPyConnection, present: list[SourceFile]) -> list[str]:
@@ -120,11 +118,30 @@ def retire_missing(con: duckdb.DuckDBPyConnection, present: list[SourceFile]) ->
     return sorted(r[0] for r in retired)
 
 
-def store(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
-    if outcome.frames is not None:
-        warehouse.load_report(con, outcome.source.name, outcome.frames)
-    else:
-        warehouse.quarantine(con, outcome.source, outcome.reason_code or "unknown", outcome.reason or "")
+def store(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome]) -> None:
+    """Load a batch of outcomes in one transaction: reports with their frames, the others into
+    `quarantine`. Should the batch fail (a frame the schema refuses), each outcome is loaded alone,
+    so one bad report cannot keep the others out; the first error is raised once the others are in."""
+    contributions = {
+        o.source.name: o.frames
+        if o.frames is not None
+        else {"quarantine": warehouse.quarantine_frame(o.source, o.reason_code or "unknown", o.reason or "")}
+        for o in outcomes
+    }
+    try:
+        warehouse.load_reports(con, contributions)
+        return
+    except duckdb.Error:
+        if len(contributions) == 1:
+            raise
+    failed: duckdb.Error | None = None
+    for name, frames in contributions.items():
+        try:
+            warehouse.load_reports(con, {name: frames})
+        except duckdb.Error as exc:
+            failed = failed or exc
+    if failed is not None:
+        raise failed
 
 
 def record_scan(con: duckdb.DuckDBPyConnection, sources: list[SourceFile]) -> None:

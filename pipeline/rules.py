@@ -1,7 +1,8 @@
 """The rule catalogue (spec §4): id, severity, the table it checks and a description a user can read.
 
 Each rule's quantities per report and scope come from `sql/rule_<id>.sql`; its GX suite lives in
-`expectations/suites.py`; `dq_results`, the Dagster checks and the scorecards all derive from here.
+`expectations/suites.py`, whose verdicts `dq_results` stores (`pipeline/quality.py`); the Dagster checks, the
+Data Docs and the scorecards all read those verdicts.
 """
 
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ class Rule:
     title: str
     description: str
     table: str | None = None  # the cell table the rule reads, for attributing failures
+    # Compares reports with one another (S1 across years, S11 across agencies, S13 across a region): a new
+    # report can change the verdicts of others, so its SQL runs over the whole warehouse.
+    cross_report: bool = False
 
     @property
     def sql_name(self) -> str:
@@ -62,7 +66,8 @@ RULES: tuple[Rule, ...] = (
     Rule("C6", COMPLIANCE, "problems section",
          "Section 五 (problems and improvements) is present and says more than '无'.", None),
     Rule("S1", SOFT, "carry-over across years",
-         "This year's 二 上年结转 equals last year's 四 结转下年度 for the same agency, per column.", "applications"),
+         "This year's 二 上年结转 equals last year's 四 结转下年度 for the same agency, per column.", "applications",
+         cross_report=True),
     Rule("S2", SOFT, "documents in force",
          "现行有效件数 >= 本年制发件数 for 规章 and 行政规范性文件 (documents may lapse: a warning).", "proactive"),
     Rule("S3", SOFT, "rule-making power",
@@ -87,12 +92,14 @@ RULES: tuple[Rule, ...] = (
     Rule("S10", SOFT, "processing fee reported",
          "Requests closed for an unpaid fee notice (三(六)2 > 0) imply section 六 reports the 信息处理费.", None),
     Rule("S11", SOFT, "boilerplate",
-         "Section 五 is not, years and figures aside, the same text as another agency's or year's report.", None),
+         "Section 五 is not, years and figures aside, the same text as another agency's or year's report.", None,
+         cross_report=True),
     Rule("S12", SOFT, "stated parts",
          "The number of parts the report says it has matches the sections present.", None),
     # Not in the spec's list: the hierarchy check users asked for (a region vs the bodies inside it).
     Rule("S13", SOFT, "region vs its bodies",
          "A regional government's report (province or city 人民政府) counts at least as many requests received "
-         "(一 总计) as the reports of the lower-level bodies inside its region add up to, same year.", None),
+         "(一 总计) as the reports of the lower-level bodies inside its region add up to, same year.", None,
+         cross_report=True),
 )  # fmt: skip
 RULES_BY_ID = {r.id: r for r in RULES}

@@ -1,4 +1,4 @@
-"""DuckDB: schema, label dimensions, per-report atomic loads, quarantine and rule verdicts."""
+"""DuckDB: schema, label dimensions, per-report atomic loads, quarantine and the rules' quantities."""
 
 import time
 from collections.abc import Iterator
@@ -19,7 +19,7 @@ from pipeline.catalogue import (
     REVIEW_COLUMNS,
     TEMPLATES,
 )
-from pipeline.rules import HARD, RULES, Rule
+from pipeline.rules import RULES, Rule
 from pipeline.settings import parser_version
 from pipeline.sniff import SourceFile
 from pipeline.sql import load_sql, statements
@@ -65,7 +65,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 # Bump when sql/create_tables.sql changes shape: an older warehouse is rebuilt from the raw files.
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -178,17 +178,37 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> N
         con.unregister("incoming_frame")
 
 
-def load_report(con: duckdb.DuckDBPyConnection, source_file: str, frames: dict[str, pl.DataFrame]) -> None:
-    """Replace everything one report contributed, in one transaction: all of it lands or none."""
-    with transaction(con):
-        for stmt in statements("delete_report"):
-            con.execute(stmt, {"source_file": source_file})
+def load_reports(con: duckdb.DuckDBPyConnection, contributions: dict[str, dict[str, pl.DataFrame]]) -> None:
+    """Replace everything these reports contributed (source file → its frames by table), in one
+    transaction: all of it lands or none. The frames of all reports are inserted table by table, one
+    bulk insert each, not report by report."""
+    tables: dict[str, list[pl.DataFrame]] = {}
+    for frames in contributions.values():
         for table, frame in frames.items():
-            insert(con, table, frame)
+            if frame.height:
+                tables.setdefault(table, []).append(frame)
+    with transaction(con):
+        # Only names the warehouse holds have rows to replace: a new file's rows are not looked for (the
+        # cell tables have no index, so a delete scans them).
+        held = [
+            name
+            for (name,) in con.execute(
+                "select source_file from reports where list_contains($names, source_file) union "
+                "select source_file from quarantine where list_contains($names, source_file)",
+                {"names": list(contributions)},
+            ).fetchall()
+        ]
+        if held:
+            for stmt in statements("delete_reports"):
+                con.execute(stmt, {"source_files": held})
+        for table, frames in tables.items():
+            # Reports differ in which optional columns they fill (all-null columns come out typed Null).
+            insert(con, table, pl.concat(frames, how="diagonal_relaxed"))
 
 
-def quarantine(con: duckdb.DuckDBPyConnection, source: SourceFile, code: str, reason: str) -> None:
-    frame = pl.DataFrame(
+def quarantine_frame(source: SourceFile, code: str, reason: str) -> pl.DataFrame:
+    """The `quarantine` row of a file that is not loaded, with its specific reason."""
+    return pl.DataFrame(
         [
             {
                 "source_file": source.name,
@@ -200,32 +220,12 @@ def quarantine(con: duckdb.DuckDBPyConnection, source: SourceFile, code: str, re
             }
         ]
     )
-    load_report(con, source.name, {"quarantine": frame})
 
 
 def rule_frame(con: duckdb.DuckDBPyConnection, rule: Rule) -> pl.DataFrame:
-    """The per-scope quantities of one rule (what GX asserts on and dq_results records)."""
+    """The per-scope quantities of one rule over the whole warehouse, with `assessable`: what its GX
+    suite judges (pipeline/quality.py stores the verdicts)."""
     return con.sql(load_sql(rule.sql_name)).pl()
-
-
-def refresh_dq_results(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every rule's verdicts (cross-report rules need the whole warehouse), attribute each
-    failed hard rule to the source, the extraction or an ambiguity, then count the verdicts per report
-    after reviewer verdicts (`report_quality`, which the scorecards read)."""
-    load_regions(con)
-    with transaction(con):
-        con.execute("delete from dq_results")
-        for rule in RULES:
-            con.execute(
-                "insert into dq_results select source_file, $rule_id, $severity, scope, passed, "
-                f"observed, expected, details, null from ({load_sql(rule.sql_name)})",
-                {"rule_id": rule.id, "severity": rule.severity},
-            )
-        for rule in RULES:
-            if rule.severity == HARD:
-                con.execute(load_sql("attribute_failures"), {"rule_id": rule.id, "rule_table": rule.table})
-        for stmt in statements("count_report_verdicts"):
-            con.execute(stmt)
 
 
 PUBLIC_TABLES = (
@@ -262,8 +262,13 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return sums
 
 
-def load_reviews(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    """Replace the reviewer verdicts with the versioned file's contents."""
+def load_reviews(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> bool:
+    """Replace the reviewer verdicts with the versioned file's contents; True when they changed."""
+    columns = "source_file, rule_id, scope, verdict, note"
+    held = sorted(con.execute(f"select {columns} from reviews").fetchall(), key=repr)
+    if held == sorted(frame.select(columns.split(", ")).rows(), key=repr):
+        return False
     with transaction(con):
         con.execute("delete from reviews")
         insert(con, "reviews", frame)
+    return True

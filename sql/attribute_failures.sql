@@ -5,7 +5,7 @@
 with failures as (
     select source_file, rule_id, scope, split_part(scope, ' ', 1) as scope_kind, split_part(scope, ' ', 2) as scope_key
     from dq_results
-    where rule_id = $rule_id and passed = false
+    where rule_id = $rule_id and passed = false and attribution is null  -- failures judged in this run
 ),
 involved_issues as (
     select f.source_file, f.scope, i.issue_code

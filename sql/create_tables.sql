@@ -48,7 +48,10 @@ create table if not exists quarantine (
     quarantined_at  timestamp not null
 );
 
--- The cell tables. `value` is the value as printed, or as resolved by the rules when `repaired` (the
+-- The cell tables (and report_sections) carry no primary key: the loader keeps their grain (a report's rows
+-- are deleted and inserted whole, in one transaction), and an index over every cell would cost far more
+-- than the cells themselves at scale (bench/RESULTS.md, the national warehouse).
+-- `value` is the value as printed, or as resolved by the rules when `repaired` (the
 -- printed reading is then in `printed_value`: raw and resolved side by side). `semantic`: number | zero |
 -- blank | na | absent | unreadable. Lineage: page/table_index/row_index/col_index/bbox or char span.
 -- `read_as`, how the value was read: by_label (its row found by label, one printed token per cell),
@@ -65,8 +68,7 @@ create table if not exists proactive_cells (
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
     repaired boolean not null, printed_value double, read_as varchar, ocr_confidence double,
     page integer, table_index integer, row_index integer, col_index integer,
-    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
-    primary key (source_file, row_key, col_key)
+    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double
 );
 
 -- Section 三 (收到和处理申请). One row per report × row code × applicant column.
@@ -75,8 +77,7 @@ create table if not exists application_cells (
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
     repaired boolean not null, printed_value double, read_as varchar, ocr_confidence double,
     page integer, table_index integer, row_index integer, col_index integer,
-    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
-    primary key (source_file, row_key, col_key)
+    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double
 );
 
 -- Section 四 (行政复议、行政诉讼). One row per report × block × outcome column.
@@ -85,8 +86,7 @@ create table if not exists review_litigation_cells (
     value double, semantic varchar not null, raw_text varchar, note varchar, decimals integer,
     repaired boolean not null, printed_value double, read_as varchar, ocr_confidence double,
     page integer, table_index integer, row_index integer, col_index integer,
-    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double,
-    primary key (source_file, row_key, col_key)
+    char_start integer, char_end integer, x0 double, top double, x1 double, bottom double
 );
 
 -- What the parser could not read unambiguously, or read by a rule-backed choice. One row per finding.
@@ -116,8 +116,7 @@ create table if not exists report_sections (
     section_no  integer not null,
     title       varchar not null,
     first_line  integer not null,
-    body        varchar not null,
-    primary key (source_file, section_no)
+    body        varchar not null
 );
 
 -- Rule verdicts. One row per report × rule × scope; passed is NULL when the rule cannot be assessed.

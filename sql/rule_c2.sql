@@ -6,8 +6,7 @@ select
     cast(null as double) as expected,
     template,
     case when year is null then null when year <= 2020 then '2019' else '2021' end as expected_template,
-    case when year is null or template is null then null
-        else template = (case when year <= 2020 then '2019' else '2021' end) end as passed,
+    year is not null and template is not null as assessable,
     case
         when year is null then 'not assessable: statistics year unknown'
         when template = '2021-23row' then 'section 三 uses the 23-row layout (三(六) as one row) of the 2019 format'

@@ -12,6 +12,6 @@ select
     value as observed,
     cast(null as double) as expected,
     semantic,
-    semantic in ('number', 'zero', 'na') as passed,
+    true as assessable,
     'cell is ' || semantic as details
 from cells

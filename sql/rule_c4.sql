@@ -4,7 +4,7 @@ select
     'report' as scope,
     cast(year as double) as observed,
     cast(period_year as double) as expected,
-    case when year is null or period_year is null then null else year = period_year end as passed,
+    year is not null and period_year is not null as assessable,
     case
         when period_year is null then 'not assessable: no statistics period stated'
         else 'title ' || coalesce(year::varchar, '?') || ', period ' || period_year

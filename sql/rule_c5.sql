@@ -23,7 +23,7 @@ select
     'report' as scope,
     cast(date_diff('day', make_date(year + 1, 1, 1), published_on) as double) as observed,
     cast(date_diff('day', make_date(year + 1, 1, 1), deadline) as double) as expected,
-    case when published_on is null or deadline is null then null else published_on <= deadline end as passed,
+    published_on is not null and deadline is not null as assessable,
     case
         when published_on is null then 'not assessable: no publication date stated'
         else 'published ' || published_on || ', deadline ' || deadline

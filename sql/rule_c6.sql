@@ -10,8 +10,8 @@ select
     source_file,
     'section 五' as scope,
     cast(length(content) as double) as observed,
-    3.0 as expected,
-    length(content) >= 3 as passed,
+    cast(3 as double) as expected,
+    true as assessable,
     case when length(content) = 0 then 'section 五 is missing or empty'
         else 'section 五 has ' || length(content) || ' characters' end as details
 from fifth

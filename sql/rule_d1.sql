@@ -22,7 +22,7 @@ select
     value as observed,
     greatest(round(value), 0) as expected,
     value - floor(value) as fraction,
-    case when value is null then null else value >= 0 and value = floor(value) end as passed,
+    value is not null as assessable,
     case
         when value is null then 'not assessable: blank or absent'
         else 'printed ' || coalesce(raw_text, '')

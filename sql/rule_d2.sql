@@ -13,7 +13,7 @@ select
     value as observed,
     round(value, 4) as expected,
     decimals,
-    case when value is null then null else value >= 0 and decimals <= 4 end as passed,
+    value is not null as assessable,
     case
         when value is null then 'not assessable: blank or absent'
         else 'printed ' || coalesce(raw_text, '') || ' (' || decimals || ' decimals)'

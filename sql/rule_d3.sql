@@ -5,7 +5,7 @@ select
     p.value as observed,
     round(p.value) as expected,
     p.value - floor(p.value) as fraction,
-    case when p.value is null then null else p.value = floor(p.value) end as passed,
+    p.value is not null as assessable,
     case when p.value is null then 'not assessable: blank or absent' else 'printed ' || coalesce(p.raw_text, '') end
         as details
 from proactive_cells as p

@@ -11,7 +11,7 @@ select
     table_name || ' ' || row_key || ' ' || col_key as scope,
     value as observed,
     cast(null as double) as expected,
-    value is null as passed,
+    true as assessable,
     'cell is ' || semantic || coalesce(' (printed ' || raw_text || ')', '') as details
 from cells
 where semantic not in ('number', 'zero')

@@ -17,7 +17,7 @@ select
     'column ' || col_key as scope,
     received as observed,
     disposed as expected,
-    case when missing > 0 then null else received = disposed end as passed,
+    missing = 0 as assessable,
     case
         when missing > 0 then 'not assessable: ' || missing || ' blank or absent cell(s) in rows 一/二/三(七)/四'
         else '一+二 = ' || received || ', 三(七)+四 = ' || disposed

@@ -18,7 +18,7 @@ select
     'row ' || p.row_key as scope,
     p.printed_total as observed,
     p.applicant_sum as expected,
-    case when p.missing > 0 then null else p.printed_total = p.applicant_sum end as passed,
+    p.missing = 0 as assessable,
     case
         when p.missing > 0 then 'not assessable: ' || p.missing || ' blank or absent cell(s) in ' || d.code
         else d.code || ' 总计 ' || p.printed_total || ' vs sum of applicants ' || p.applicant_sum

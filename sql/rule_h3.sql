@@ -19,7 +19,7 @@ select
     'column ' || col_key as scope,
     printed_total as observed,
     leaf_sum as expected,
-    case when missing > 0 then null else printed_total = leaf_sum end as passed,
+    missing = 0 as assessable,
     case
         when missing > 0 then 'not assessable: ' || missing || ' blank or absent result cell(s)'
         else '三(七) ' || printed_total || ' vs sum of result rows ' || leaf_sum

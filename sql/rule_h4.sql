@@ -17,7 +17,7 @@ select
     'block ' || row_key as scope,
     printed_total as observed,
     outcome_sum as expected,
-    case when missing > 0 then null else printed_total = outcome_sum end as passed,
+    missing = 0 as assessable,
     case
         when missing > 0 then 'not assessable: ' || missing || ' blank or absent cell(s)'
         else '总计 ' || printed_total || ' vs 维持+纠正+其他+尚未审结 ' || outcome_sum

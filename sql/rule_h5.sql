@@ -18,7 +18,7 @@ select
     'column ' || col_key as scope,
     case when missing > 0 then null else greatest(carried_forward, handled) end as observed,
     case when missing > 0 then null else available end as expected,
-    case when missing > 0 then null else carried_forward <= available and handled <= available end as passed,
+    missing = 0 as assessable,
     case
         when missing > 0 then 'not assessable: ' || missing || ' blank or absent cell(s)'
         else '一+二 = ' || available || '; 三(七) = ' || handled || ', 四 = ' || carried_forward

@@ -16,8 +16,8 @@ select
     source_file,
     'proactive ' || row_key as scope,
     case when missing > 0 then null else previous_items + change end as observed,
-    0.0 as expected,
-    case when missing > 0 then null else previous_items + change >= 0 end as passed,
+    cast(0 as double) as expected,
+    missing = 0 as assessable,
     case
         when missing > 0 then 'not assessable: blank or absent cell'
         else '上一年 ' || previous_items || ' + 增减 ' || change || ' = ' || (previous_items + change)

@@ -16,7 +16,7 @@ select
     'column ' || now.col_key as scope,
     now.value as observed,
     before.value as expected,
-    case when now.value is null or before.value is null then null else now.value = before.value end as passed,
+    now.value is not null and before.value is not null as assessable,
     '二 上年结转 ' || coalesce(now.value::varchar, 'blank') || ' vs ' || p.previous_file || ' 四 结转下年度 '
         || coalesce(before.value::varchar, 'blank') as details
 from pairs as p

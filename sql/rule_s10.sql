@@ -9,7 +9,7 @@ select
     u.value as observed,
     cast(null as double) as expected,
     coalesce(s.body, '') like '%处理费%' as mentions_fee,
-    coalesce(s.body, '') like '%处理费%' as passed,
+    true as assessable,
     u.value || ' requests closed for an unpaid fee notice; section 六 '
         || case when coalesce(s.body, '') like '%处理费%' then 'reports' else 'does not mention' end
         || ' the 信息处理费' as details

@@ -7,7 +7,7 @@ select
     'report' as scope,
     cast(r.stated_parts as double) as observed,
     cast(coalesce(f.sections, 0) as double) as expected,
-    case when r.stated_parts is null then null else r.stated_parts = coalesce(f.sections, 0) end as passed,
+    r.stated_parts is not null as assessable,
     case when r.stated_parts is null then 'not assessable: the report does not state its number of parts'
         else 'says ' || r.stated_parts || ' parts, has ' || coalesce(f.sections, 0) || ' sections' end as details
 from reports as r

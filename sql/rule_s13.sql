@@ -44,7 +44,7 @@ select
     'row 1 total' as scope,
     own.value as observed,
     case when ch.blank = 0 then ch.received_sum end as expected,
-    case when own.value is null or ch.blank > 0 then null else own.value >= ch.received_sum end as passed,
+    own.value is not null and ch.blank = 0 as assessable,
     '一 总计 ' || coalesce(own.value::varchar, 'blank') || ' vs ' || ch.bodies || ' bodies in the region: '
         || coalesce(ch.received_sum::varchar, 'blank') || ' (' || ch.child_files || ')' as details
 from children as ch

@@ -15,7 +15,7 @@ select
     'proactive ' || row_key as scope,
     in_force as observed,
     issued as expected,
-    case when issued is null or in_force is null then null else in_force >= issued end as passed,
+    issued is not null and in_force is not null as assessable,
     '现行有效 ' || coalesce(in_force::varchar, 'blank') || ' vs 本年制发 ' || coalesce(issued::varchar, 'blank')
         as details
 from items

@@ -20,9 +20,10 @@ bodies as (
 select
     source_file,
     'proactive regulations' as scope,
-    case when may_make_rules then null else coalesce(printed, 0) end as observed,
-    0.0 as expected,
-    case when agency_level is null then null when may_make_rules then true else coalesce(printed, 0) = 0 end as passed,
+    coalesce(printed, 0) as observed,
+    -- a body that may make 规章 may print any figure; any other body is expected to print none
+    case when may_make_rules then coalesce(printed, 0) else 0.0 end as expected,
+    agency_level is not null as assessable,
     case
         when agency_level is null then 'not assessable: agency level unknown'
         when may_make_rules then 'a ' || agency_level || '-level government may make 规章'

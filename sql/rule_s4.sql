@@ -16,7 +16,7 @@ select
     'proactive administrative_fees' as scope,
     round(l.yuan / 10000, 4) as observed,
     round(f.amount, 4) as expected,
-    case when f.amount is null then null else round(l.yuan / 10000, 4) = round(f.amount, 4) end as passed,
+    f.amount is not null and l.yuan is not null as assessable,
     case
         when f.amount is null then 'not assessable: fee cell blank'
         when round(l.yuan, 4) = round(f.amount, 4) then 'table amount equals the 元 sum: printed in 元, not 万元?'

@@ -25,8 +25,9 @@ select
         when s.value = t.handled then t.handled
         else t.received
     end as expected,
-    case when t.received is null then null else s.value in (t.received, t.received_and_carried, t.handled) end
-        as passed,
+    -- assessable when the prose figure can be compared with every candidate (no candidate blank that might match)
+    t.received is not null and (s.value in (t.received, t.received_and_carried, t.handled)) is not null
+        as assessable,
     'prose ' || s.value || '; table 一 ' || coalesce(t.received::varchar, 'blank') || ', 一+二 '
         || coalesce(t.received_and_carried::varchar, 'blank') || ', 三(七) ' || coalesce(t.handled::varchar, 'blank')
         as details

@@ -21,10 +21,11 @@ select
     s.value as observed,
     case
         when s.value in (g.full_total, g.with_partial_total, g.full_persons, g.with_partial_persons) then s.value
-        else g.full_total
+        else coalesce(g.full_total, g.full_persons)
     end as expected,
-    case when g.full_total is null and g.full_persons is null then null
-        else s.value in (g.full_total, g.with_partial_total, g.full_persons, g.with_partial_persons) end as passed,
+    not (g.full_total is null and g.full_persons is null)
+        and (s.value in (g.full_total, g.with_partial_total, g.full_persons, g.with_partial_persons)) is not null
+        as assessable,
     'prose ' || s.value || '; table 三(一) ' || coalesce(g.full_total::varchar, 'blank') || ', 三(一)+(二) '
         || coalesce(g.with_partial_total::varchar, 'blank') as details
 from stated as s

@@ -1,5 +1,7 @@
-"""Loads are atomic per report, reruns are idempotent, and a second writer is refused cleanly."""
+"""Loads are atomic (a batch of reports lands whole or not at all), reruns are idempotent, and a second
+writer is refused cleanly."""
 
+import os
 import shutil
 import signal
 import subprocess
@@ -48,7 +50,9 @@ def assert_consistent(db: Path) -> int:
 def test_sigkill_mid_load_leaves_old_or_new_state_never_a_mix(tmp_path: Path) -> None:
     raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
     copies(raw, 60)
-    proc = subprocess.Popen([str(XXGK), "run", "--raw-dir", str(raw), "--warehouse", str(db)])
+    # Reports load in batches of 50, each batch one transaction: a kill leaves whole batches only.
+    env = {**os.environ, "XXGK_LOAD_BATCH_REPORTS": "50"}
+    proc = subprocess.Popen([str(XXGK), "run", "--raw-dir", str(raw), "--warehouse", str(db)], env=env)
     wal = Path(str(db) + ".wal")
     deadline = time.monotonic() + 120
     # Kill once reports are being written (the write-ahead log grows), well before the 300 are done.
@@ -57,8 +61,10 @@ def test_sigkill_mid_load_leaves_old_or_new_state_never_a_mix(tmp_path: Path) ->
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     loaded = assert_consistent(db)
-    assert 0 < loaded < 300, loaded
-    done = subprocess.run([str(XXGK), "run", "--raw-dir", str(raw), "--warehouse", str(db)], capture_output=True)
+    assert loaded < 300 and loaded % 50 == 0, loaded
+    done = subprocess.run(
+        [str(XXGK), "run", "--raw-dir", str(raw), "--warehouse", str(db)], capture_output=True, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert assert_consistent(db) == 300
 

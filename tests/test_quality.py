@@ -7,11 +7,16 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline import warehouse
+from expectations.suites import JUDGE_VERSION, validate
+from pipeline import quality, warehouse
 from pipeline.reviews import ReviewFileError, load_reviews
 from tests.conftest import SEED_DIR, materialize_into
 
 SEED_001 = "001_1bd61549078e1a1a.txt"
+
+
+def judge(rule, frame):  # type: ignore[no-untyped-def]
+    return validate(rule, frame).verdicts
 ORG = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other")
 
 
@@ -106,8 +111,9 @@ def test_report_quality_is_recounted_with_the_verdicts(
         reviews.write_text(
             "reviews:\n  - report: 002_06f53fae4bd534e1.txt\n    rule: H2\n    verdict: dismissed\n", "utf-8"
         )
-        warehouse.load_reviews(con, load_reviews(reviews))
-        warehouse.refresh_dq_results(con)
+        assert warehouse.load_reviews(con, load_reviews(reviews))
+        run = quality.judge_warehouse(con, judge, JUDGE_VERSION, reviews_changed=True)
+        assert (run.full, run.reports) == (False, 0)  # no verdict judged again: only the counts change
         row = con.execute(
             "select hard_failed, confirmed, dismissed from v_report_scorecard"
             " where source_file = '002_06f53fae4bd534e1.txt'"
