@@ -10,6 +10,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class ChildRun:
     max_rss_mb: float
     stdout: str
     stderr: str
+    tree_rss_mb: float = 0.0  # peak of the summed RSS of the child and its worker processes (sampled)
 
     @property
     def cpu_s(self) -> float:
@@ -89,8 +91,11 @@ def run_child(command: list[str], cwd: Path = PROJECT_ROOT, env: dict[str, str] 
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, env=child_env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        sampler = _TreeMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4: tell Popen
     return ChildRun(
         command=command,
@@ -101,7 +106,32 @@ def run_child(command: list[str], cwd: Path = PROJECT_ROOT, env: dict[str, str] 
         max_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
         stderr=err_path.read_text(encoding="utf-8", errors="replace"),
+        tree_rss_mb=sampler.peak_mb,
     )
+
+
+class _TreeMemory(threading.Thread):
+    """Samples the summed RSS of a process and its descendants (parse workers) every 50 ms: wait4's
+    ru_maxrss is the largest single process, not what the run holds at once."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self._done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self._done.wait(0.05):
+            try:
+                root = psutil.Process(self.pid)
+                total = sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+            except psutil.Error:  # the process (or a worker) ended between listing and reading
+                continue
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -28,10 +28,13 @@ import duckdb
 from bench.common import BENCH_DIR, XXGK, ChildRun, Section, Table, Target, log, median, run_child, section_markdown
 from bench.corpus import Corpus, choose_formats, ensure_corpus, link_tree, render_reports
 
-WALL_TARGET_S = 300.0  # 1,000 reports in ≤ 5 minutes
-RSS_TARGET_MB = 1024.0  # < 1 GB
+WALL_TARGET_S = 60.0  # 1,000 reports from scratch in ≤ 60 s (issue 15; issue 8 asked ≤ 5 min)
+RSS_TARGET_MB = 1024.0  # < 1 GB, the run and its parse workers together
 NOOP_TARGET_S = 10.0  # nightly run with nothing new ≤ 10 s
 NEW_FILES = 10
+NEW_FILES_TARGET_S = 10.0  # 10 new reports into 1,000 ≤ 10 s
+ONE_NEW_RATIO_TARGET = 0.3  # one new report into the five seeds ≤ 0.3 × building the five from scratch
+SEED_REPEATS = 3
 
 
 @dataclass
@@ -63,6 +66,15 @@ def counts(warehouse: Path) -> Counts:
     return Counts(reports, partial, quarantined[0], reasons[0], cells[0], dq_rows[0])  # type: ignore[index]
 
 
+_JUDGED = re.compile(r"judged (\d+) scopes \((every report|\d+ reports)\)")
+
+
+def judged(log_text: str) -> str:
+    """What the dq_results step judged, from its log line ("judged 5804 scopes (10 reports)")."""
+    found = _JUDGED.search(log_text)
+    return f"{int(found[1]):,} scopes ({found[2]})" if found else "nothing judged"
+
+
 _STEP = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.hms]+)\.')
 _DURATION_PART = re.compile(r"([0-9.]+)(ms|h|m|s)")
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -91,6 +103,7 @@ def breakdown(runs: dict[str, ChildRun]) -> Table:
         ]
     )
     rows.append(["wall", *(run.wall_s for run in runs.values())])
+    rows.append(["judged in dq_results", *(judged(run.stderr) for run in runs.values())])
     return Table(["step (s)", *runs], rows, "Where `xxgk run` spends its time (Dagster step durations from `-v`)")
 
 
@@ -169,7 +182,9 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
         f"`xxgk run -v --raw-dir CORPUS --warehouse W` on an empty warehouse, as a child process measured with "
         f"`os.wait4` (wall clock, user + system CPU, peak RSS of the child). Corpus: {n:,} reports by "
         f"`pipeline.fuzz` (seed {corpus.seed}, {how}), {formats}. Includes everything the command does: "
-        "scan, parse, load, every rule's SQL, the GX checks and the Data Docs site.",
+        "scan, parse (worker processes, one per core), load (a transaction per batch of reports), every rule "
+        "judged by its GX suite, the checks and the Data Docs site. Peak RSS: the run's process (`wait4`) and "
+        "the run with its parse workers (summed, sampled every 50 ms).",
     )
     log(f"end_to_end: xxgk run over {n} reports (fresh warehouse)")
     full = xxgk_run(raw, warehouse)
@@ -182,6 +197,7 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
                 "reports/s",
                 "CPU s (user+sys)",
                 "peak RSS MB",
+                "with parse workers MB",
                 "loaded",
                 "partial",
                 "quarantined",
@@ -195,6 +211,7 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
                     n / full.wall_s,
                     full.cpu_s,
                     full.max_rss_mb,
+                    full.tree_rss_mb,
                     got.reports,
                     got.partial,
                     got.quarantined,
@@ -206,13 +223,13 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
     )
     e2e.targets += [
         Target(f"end to end: wall time, {n:,} reports", full.wall_s, "≤", WALL_TARGET_S * n / 1000, " s"),
-        Target("end to end: peak RSS", full.max_rss_mb, "<", RSS_TARGET_MB, " MB"),
+        Target("end to end: peak RSS, with the parse workers", full.tree_rss_mb, "<", RSS_TARGET_MB, " MB"),
         Target(f"end to end: reports not loaded (of {n:,})", float(n - got.reports), "≤", 0.0),
         Target("end to end: reports quarantined", float(got.quarantined), "≤", 0.0),
     ]
     if n != 1000:
         scaled = WALL_TARGET_S * n / 1000
-        e2e.notes.append(f"Wall-time target scaled to the corpus: 5 min per 1,000 reports → {scaled:.0f} s.")
+        e2e.notes.append(f"Wall-time target scaled to the corpus: 60 s per 1,000 reports → {scaled:.0f} s.")
     if got.quarantined:
         e2e.notes.append(f"Quarantined by reason: {got.reasons} (generator renderings the pipeline rejects).")
 
@@ -260,6 +277,7 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
     nightly.targets += [
         Target("nightly: `xxgk run` with nothing new", noop_median, "≤", NOOP_TARGET_S, " s"),
         Target("nightly: schedule decision with nothing new", idle[-1][0], "≤", NOOP_TARGET_S, " s"),
+        Target(f"increment: {NEW_FILES} new reports into {n:,}", after_new.wall_s, "≤", NEW_FILES_TARGET_S, " s"),
     ]
     nightly.notes.append(_docs_growth([full, *noops, after_new], workdir / "gx" / "uncommitted" / "validations"))
     if not nightly.targets[0].met:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import digit_runs, end_to_end, ocr_pages, parse_pdf, warehouse_100k
+from bench import digit_runs, end_to_end, increments, national, ocr_pages, parse_pdf, warehouse_100k
 from bench.common import BENCH_DIR, RESULTS_FILE, Section, log, machine_facts, now_utc, results_markdown, shown
 from bench.corpus import DEFAULT_SEED, ensure_corpus
 
@@ -54,7 +54,7 @@ QUICK = Profile(
     ocr_repeats=1,
 )
 # New benchmarks go last: the sections keep their numbers.
-BENCHMARKS = ("parse_pdf", "end_to_end", "warehouse_100k", "digit_runs", "ocr_pages")
+BENCHMARKS = ("parse_pdf", "end_to_end", "warehouse_100k", "digit_runs", "ocr_pages", "increments")
 
 
 def run(profile: Profile, seed: int = DEFAULT_SEED, only: tuple[str, ...] = BENCHMARKS) -> list[Section]:
@@ -76,6 +76,8 @@ def run(profile: Profile, seed: int = DEFAULT_SEED, only: tuple[str, ...] = BENC
         sections.append(digit_runs.run(profile.digit_runs))
     if "ocr_pages" in only:  # the real report and its scan, made in the run
         sections.append(ocr_pages.run(profile.ocr_repeats))
+    if "increments" in only:  # the five seeds, then one new report
+        sections.append(increments.run(profile.noop_repeats))
     return sections
 
 
@@ -99,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
     text = results_markdown(facts, sections, command.strip(), started_at, time.perf_counter() - started)
     out.parent.mkdir(parents=True, exist_ok=True)
+    # The national warehouse (`make bench-national`) is measured apart: its section stays.
+    previous = national.section_in(out.read_text(encoding="utf-8")) if out.exists() else None
+    if previous:
+        text = national.with_section(text, previous)
     out.write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {shown(out)}")

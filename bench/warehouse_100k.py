@@ -81,8 +81,9 @@ def load_queries(path: Path = QUERIES_FILE) -> list[Query]:
     return found
 
 
-def _setup_sql(con: duckdb.DuckDBPyConnection, n: int) -> None:
-    """Temporary helper tables: the report skeleton, the application row catalogue with weights."""
+def _setup_sql(con: duckdb.DuckDBPyConnection, n: int, years: tuple[int, ...] = YEARS) -> None:
+    """Temporary helper tables: the report skeleton (n reports: n / len(years) agencies, each reporting
+    every year), the application row catalogue with weights."""
     template = TEMPLATES[TEMPLATE_2021]
     rows = [
         (r.key, r.is_leaf, i, LEAF_WEIGHTS.get(r.key, DEFAULT_LEAF_WEIGHT))
@@ -99,7 +100,7 @@ def _setup_sql(con: duckdb.DuckDBPyConnection, n: int) -> None:
         "create or replace temp table syn_regions as "
         "select row_number() over (order by division_code) - 1 as k, * from dim_regions"
     )
-    agencies = -(-n // len(YEARS))
+    agencies = -(-n // len(years))
     con.execute(
         f"""
         create or replace temp table syn_reports as
@@ -107,7 +108,7 @@ def _setup_sql(con: duckdb.DuckDBPyConnection, n: int) -> None:
             i,
             printf('syn_%06d.%s', i, ['txt', 'html', 'docx', 'pdf'][1 + pick(i, 'fmt', 4)]) as source_file,
             i % {agencies} as agency_id,
-            {YEARS[0]} + i // {agencies} as year,
+            {years[0]} + i // {agencies} as year,
             [0, 3, 10, 60, 400, 5000][1 + pick(i, 'scale', 6)] as scale,
             u(i, 'h2') < 0.02 as h2_error,
             u(i, 'blank') < 0.03 as has_blanks

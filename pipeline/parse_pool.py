@@ -21,7 +21,7 @@ from pipeline.settings import Settings
 from pipeline.sniff import SourceFile
 
 # Below this many files a pool costs more (spawning, importing) than it saves.
-MIN_FILES_FOR_POOL = 8
+MIN_FILES_FOR_POOL = 16
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench import common, corpus, digit_runs, parse_pdf, warehouse_100k
+from bench import common, corpus, digit_runs, national, parse_pdf, warehouse_100k
 from bench.common import Section, Table, Target, results_markdown, section_markdown
 from pipeline import fuzz
 from pipeline.settings import Settings
@@ -119,3 +119,35 @@ def test_new_reports_do_not_reuse_corpus_seeds() -> None:
     chosen = corpus.choose_formats(5, 3, 0.0, start=4)
     assert [s for s, _ in chosen] == [9, 10, 11]
     assert {f for _, f in chosen} <= set(fuzz.DEFAULT_FORMATS)
+
+
+def test_national_warehouse_on_a_tiny_scale(tmp_path: Path) -> None:
+    """bench/national.py on 300 reports: the cells, verdicts judged on a sample and repeated, the same
+    query results from the DuckDB file and from the Parquet partitions, the section written in place."""
+    section = national.run(n=300, sample=40, repeats=1, workdir=tmp_path)
+    con = duckdb.connect(str(tmp_path / "national-300.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from reports").fetchone() == (300,)
+        assert con.execute("select count(*) from v_report_cells").fetchone() == (300 * 200,)
+        # report i carries the verdicts of sample report i mod 40
+        mismatched = con.execute(
+            "with n as (select cast(regexp_extract(source_file, 'syn_(\\d+)', 1) as integer) as i, count(*) as k,"
+            " list(rule_id || scope || coalesce(passed::varchar, '-') order by rule_id, scope) as v"
+            " from dq_results group by source_file)"
+            " select count(*) from n join n as s on s.i = n.i % 40 where n.k <> s.k or n.v <> s.v"
+        ).fetchone()
+        assert mismatched == (0,)
+        assert con.execute("select count(distinct source_file) from dq_results").fetchone() == (300,)
+        assert con.execute("select count(*) from report_quality").fetchone() == (300,)
+    finally:
+        con.close()
+    queries = section.tables[1]
+    assert len(queries.rows) == len(national.all_queries()) >= 13
+    assert all(row[3] == row[5] for row in queries.rows)  # Parquet gives the same number of rows
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\n## 1. PDF parse time\n\ntext\n", encoding="utf-8")
+    national.write_results(section, results)
+    national.write_results(section, results)  # in place, not twice
+    text = results.read_text(encoding="utf-8")
+    assert text.count(f"## 2. {national.SECTION_TITLE}") == 1 and "## 1. PDF parse time" in text
+    assert national.section_in(text) is not None

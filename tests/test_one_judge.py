@@ -135,3 +135,43 @@ def test_data_docs_summary_shows_the_stored_verdicts(built) -> None:  # type: ig
         assert verdict == ("Failed" if tally.failed else "Passed" if tally.passed else "Not assessable"), rule_id
         assert (int(scopes), int(not_assessable), int(failed)) == (tally.scopes, tally.not_assessable, tally.failed)
         assert reports == ", ".join(tally.failing_reports), f"{name}: {rule_id}"
+
+
+def _judged(result: dg.ExecuteInProcessResult) -> tuple[int, bool]:
+    meta = result.asset_materializations_for_node("dq_results")[0].metadata
+    return meta["reports_judged"].value, meta["full_rejudge"].value
+
+
+def test_a_run_judges_what_changed_and_the_neighbours_it_changes(tmp_path: Path) -> None:
+    """Seed 000 (周口市公安局, 2022) and the same report for 2023: a new report is judged alone; editing
+    the 2022 report's 四 结转下年度 changes the S1 verdict of the 2023 report, whose file did not change."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = (SEED_DIR / "000_2a55ae499e2e47bc.txt").read_text(encoding="utf-8")
+    for name in SEEDS:
+        shutil.copy(SEED_DIR / name, raw / name)
+    settings = Settings.from_env(raw_dir=raw, warehouse=tmp_path / "w.duckdb")
+    instance = dg.DagsterInstance.ephemeral()
+    assert _judged(materialize_all(settings, instance, validate=False)) == (5, True)
+
+    (raw / "zhoukou_2023.txt").write_text(text.replace("2022", "2023"), encoding="utf-8")
+    assert _judged(materialize_all(settings, instance, validate=False)) == (1, False)
+
+    def s1_natural_person() -> tuple:
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        try:
+            return con.execute(
+                "select passed, details from dq_results where rule_id = 'S1' and source_file = 'zhoukou_2023.txt'"
+                " and scope = 'column natural_person'"
+            ).fetchone()
+        finally:
+            con.close()
+
+    assert s1_natural_person() == (True, "二 上年结转 0.0 vs 000_2a55ae499e2e47bc.txt 四 结转下年度 0.0")
+    carried = "四、结转下年度继续办理 0 0 0 0 0 0 0"
+    assert carried in text
+    (raw / "000_2a55ae499e2e47bc.txt").write_text(
+        text.replace(carried, "四、结转下年度继续办理 1 0 0 0 0 0 1"), encoding="utf-8"
+    )
+    assert _judged(materialize_all(settings, instance, validate=False)) == (1, False)  # the edited report
+    assert s1_natural_person() == (False, "二 上年结转 0.0 vs 000_2a55ae499e2e47bc.txt 四 结转下年度 1.0")
