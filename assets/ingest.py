@@ -75,6 +75,7 @@ PARSE_OPS = [parse_shard(i) for i in range(PARSE_SHARDS)]
 
 @dg.op(out=dg.Out(dg.Nothing))
 def parse_summary(context: dg.OpExecutionContext, chunks: list) -> None:
+    parse_pool.release()  # every shard is done: the parse workers' memory goes back before loading
     quarantined = {name: reason for chunk in chunks for name, reason in chunk["quarantined"].items()}
     context.add_output_metadata(
         {

@@ -64,6 +64,12 @@ def _discard_pool() -> None:
 atexit.register(_discard_pool)
 
 
+def release() -> None:
+    """Stop the workers once a run's parsing is done: their memory (a few hundred MB each) is returned
+    before the run loads and judges."""
+    _discard_pool()
+
+
 def workers_for(settings: Settings, files: int) -> int:
     """How many worker processes parse `files` files: none (this process) for a few files, or inside a
     daemonic process (a Dask or multiprocess worker), which may not start children."""
