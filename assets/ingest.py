@@ -131,22 +131,14 @@ def report_cells(
         current = ingest.current_contents(con)
         todo = [s for s in sources if (s.name, s.sha256) not in current]
         unchanged = len(sources) - len(todo)
-        batch: list[ingest.Outcome] = []
-        for n, source in enumerate(progress(todo, settings, "load"), 1):
-            outcome = store.read_bundle(settings, source)
-            if outcome is None:
-                waiting.append(source.name)
-            else:
-                batch.append(outcome)
-                if outcome.frames is None:
-                    quarantined += 1
-                    context.log.warning(f"quarantined {source.name}: {outcome.reason}")
-                else:
-                    loaded += 1
-                    cells += sum(outcome.frames[t].height for t in CELL_TABLES.values())
-            if len(batch) >= settings.load_batch_reports or (n == len(todo) and batch):
-                ingest.store(con, batch)
-                batch = []
+        for first in range(0, len(todo), settings.load_batch_reports):
+            batch = store.load_batch(con, settings, todo[first : first + settings.load_batch_reports])
+            waiting += batch.waiting
+            loaded += len(batch.loaded)
+            quarantined += len(batch.quarantined)
+            cells += sum(batch.rows.get(t, 0) for t in CELL_TABLES.values())
+            for name, reason in batch.quarantined.items():
+                context.log.warning(f"quarantined {name}: {reason}")
         retired = ingest.retire_missing(con, sources)
     if waiting:
         context.log.info(f"{len(waiting)} files wait for their partition to be parsed: {waiting[:5]}")

@@ -118,32 +118,6 @@ def retire_missing(con: duckdb.DuckDBPyConnection, present: list[SourceFile]) ->
     return sorted(r[0] for r in retired)
 
 
-def store(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome]) -> None:
-    """Load a batch of outcomes in one transaction: reports with their frames, the others into
-    `quarantine`. Should the batch fail (a frame the schema refuses), each outcome is loaded alone,
-    so one bad report cannot keep the others out; the first error is raised once the others are in."""
-    contributions = {
-        o.source.name: o.frames
-        if o.frames is not None
-        else {"quarantine": warehouse.quarantine_frame(o.source, o.reason_code or "unknown", o.reason or "")}
-        for o in outcomes
-    }
-    try:
-        warehouse.load_reports(con, contributions)
-        return
-    except duckdb.Error:
-        if len(contributions) == 1:
-            raise
-    failed: duckdb.Error | None = None
-    for name, frames in contributions.items():
-        try:
-            warehouse.load_reports(con, {name: frames})
-        except duckdb.Error as exc:
-            failed = failed or exc
-    if failed is not None:
-        raise failed
-
-
 def record_scan(con: duckdb.DuckDBPyConnection, sources: list[SourceFile]) -> None:
     """Replace the `source_files` listing with this scan (no timestamps: a rescan of the same folder
     leaves the table byte-identical)."""

@@ -13,11 +13,13 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
+from pipeline import warehouse
 from pipeline.ingest import Outcome
 from pipeline.settings import Settings, parser_version
 from pipeline.sniff import SourceFile, discover, sniff
@@ -78,6 +80,68 @@ def read_bundle(settings: Settings, source: SourceFile) -> Outcome | None:
             frame = frame.with_columns(pl.lit(source.name, dtype=pl.String).alias("source_file"))
         frames[table] = frame
     return Outcome(source, frames=frames)
+
+
+@dataclass
+class BatchLoad:
+    """What one batch of files became in the warehouse."""
+
+    loaded: list[str] = field(default_factory=list)
+    quarantined: dict[str, str] = field(default_factory=dict)  # file → reason
+    waiting: list[str] = field(default_factory=list)  # not parsed by this parser version yet
+    rows: dict[str, int] = field(default_factory=dict)  # table → rows inserted
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, settings: Settings, sources: list[SourceFile]) -> BatchLoad:
+    """Load the stored outcomes of these files in one transaction. DuckDB reads the bundles' Parquet
+    files itself, all of a table's at once (reading them into polars one by one cost 9 ms a report).
+    Should the batch fail, each file is loaded alone from its frames, so one bad bundle cannot keep
+    the others out; the first error is raised once the others are in."""
+    batch = BatchLoad()
+    parquet: dict[str, list[tuple[str, str]]] = {}
+    frames: dict[str, dict[str, pl.DataFrame]] = {}
+    names: list[str] = []
+    for source in sources:
+        folder = bundle_dir(settings, source.sha256)
+        meta_path = folder / "outcome.json"
+        if not meta_path.exists():
+            batch.waiting.append(source.name)
+            continue
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        names.append(source.name)
+        if meta["reason_code"] is not None:
+            outcome = read_bundle(settings, source)
+            assert outcome is not None and outcome.reason_code is not None
+            reason = outcome.reason or ""
+            frames[source.name] = {"quarantine": warehouse.quarantine_frame(source, outcome.reason_code, reason)}
+            batch.quarantined[source.name] = reason
+        else:
+            for table in meta["tables"]:
+                parquet.setdefault(table, []).append((str(folder / f"{table}.parquet"), source.name))
+            batch.loaded.append(source.name)
+    if not names:
+        return batch
+    try:
+        batch.rows = warehouse.load_parquet_reports(con, names, parquet, frames)
+        return batch
+    except duckdb.Error:
+        if len(names) == 1:
+            raise
+    failed: duckdb.Error | None = None
+    batch.rows = {}
+    for source in sources:
+        if source.name not in names:
+            continue
+        try:
+            single = load_batch(con, settings, [source])
+        except duckdb.Error as exc:
+            failed = failed or exc
+            continue
+        for table, n in single.rows.items():
+            batch.rows[table] = batch.rows.get(table, 0) + n
+    if failed is not None:
+        raise failed
+    return batch
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -178,32 +178,50 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> N
         con.unregister("incoming_frame")
 
 
-def load_reports(con: duckdb.DuckDBPyConnection, contributions: dict[str, dict[str, pl.DataFrame]]) -> None:
-    """Replace everything these reports contributed (source file → its frames by table), in one
-    transaction: all of it lands or none. The frames of all reports are inserted table by table, one
-    bulk insert each, not report by report."""
-    tables: dict[str, list[pl.DataFrame]] = {}
-    for frames in contributions.values():
-        for table, frame in frames.items():
-            if frame.height:
-                tables.setdefault(table, []).append(frame)
+def load_parquet_reports(
+    con: duckdb.DuckDBPyConnection, names: list[str], parquet: dict[str, list[tuple[str, str]]],
+    frames: dict[str, dict[str, pl.DataFrame]],
+) -> dict[str, int]:  # fmt: skip
+    """Replace everything these reports contributed, in one transaction, from Parquet files DuckDB reads
+    itself: `parquet` maps a table to its (file, source file) pairs, one file per report (a file read
+    for two names, the same content under both, lands once per name); `frames` holds rows made here (a
+    quarantined file's). Returns the rows inserted per table."""
+    inserted: dict[str, int] = {}
     with transaction(con):
-        # Only names the warehouse holds have rows to replace: a new file's rows are not looked for (the
-        # cell tables have no index, so a delete scans them).
-        held = [
-            name
-            for (name,) in con.execute(
-                "select source_file from reports where list_contains($names, source_file) union "
-                "select source_file from quarantine where list_contains($names, source_file)",
-                {"names": list(contributions)},
-            ).fetchall()
-        ]
-        if held:
-            for stmt in statements("delete_reports"):
-                con.execute(stmt, {"source_files": held})
-        for table, frames in tables.items():
-            # Reports differ in which optional columns they fill (all-null columns come out typed Null).
-            insert(con, table, pl.concat(frames, how="diagonal_relaxed"))
+        _delete_held(con, names)
+        for name_frames in frames.values():
+            for table, frame in name_frames.items():
+                insert(con, table, frame)
+        for table, pairs in parquet.items():
+            con.register("parquet_names", pl.DataFrame(pairs, schema=["path", "source_file"], orient="row").to_arrow())
+            try:
+                counted = con.execute(
+                    f"insert into {table} by name "  # table names come from the bundle's own list
+                    "select p.* exclude (filename, source_file), n.source_file "
+                    "from read_parquet($paths, filename = true, union_by_name = true) as p "
+                    "join parquet_names as n on n.path = p.filename",
+                    {"paths": sorted({path for path, _ in pairs})},
+                ).fetchall()
+            finally:
+                con.unregister("parquet_names")
+            inserted[table] = counted[0][0] if counted else 0
+    return inserted
+
+
+def _delete_held(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Delete the rows of the names the warehouse holds. A new file's rows are not looked for (the cell
+    tables have no index, so a delete scans them)."""
+    held = [
+        name
+        for (name,) in con.execute(
+            "select source_file from reports where list_contains($names, source_file) union "
+            "select source_file from quarantine where list_contains($names, source_file)",
+            {"names": names},
+        ).fetchall()
+    ]
+    if held:
+        for stmt in statements("delete_reports"):
+            con.execute(stmt, {"source_files": held})
 
 
 def quarantine_frame(source: SourceFile, code: str, reason: str) -> pl.DataFrame:
