@@ -538,9 +538,7 @@ def _lie_docx(docx_bytes: bytes, lie: HeaderLie) -> bytes:
                 continue
             value_index = i - (len(tcs) - len(values))
             _Cell(tc, table).text = values[value_index] if value_index >= 0 else lie.repeat_label
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return render.save_docx(document)
 
 
 def lying_header(data: bytes, fmt: str, rng: random.Random, lie: HeaderLie | None = None) -> Output:

@@ -656,8 +656,21 @@ def render_docx(numbers: Numbers, template_docx: Path, style: CellStyle = PLAIN,
     cell = _cell_grid(review)
     for i, (block, col) in enumerate((b, c) for b in REVIEW_BLOCKS for c in REVIEW_COLUMNS):
         cell(3, i).text = print_cell(numbers["review_litigation"][block.key][col.key], style=style)
-    out = io.BytesIO()
-    document.save(out)
+    return save_docx(document)
+
+
+def save_docx(document) -> bytes:  # type: ignore[no-untyped-def]
+    """The document's bytes, the same on every call: python-docx stamps each ZIP entry with the current
+    time (2-second resolution), so two renderings a moment apart could differ; entries get a fixed date."""
+    import zipfile
+
+    saved, out = io.BytesIO(), io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
 
 
