@@ -45,10 +45,7 @@ def dq_results(
     judge = Judge()
     with duckdb.get_connection() as con:
         reviews_changed = warehouse.load_reviews(con, load_reviews(report_source.settings().reviews_file))
-        run = quality.judge_warehouse(
-            con, lambda rule, frame: judge.validate(rule, frame).verdicts, JUDGE_VERSION,
-            reviews_changed=reviews_changed,
-        )  # fmt: skip
+        run = quality.judge_warehouse(con, judge.verdicts, JUDGE_VERSION, reviews_changed=reviews_changed)
         tallies = quality.rule_tallies(con)
         listed = {rule.id: quality.failing_scopes(con, rule.id, MAX_LISTED) for rule in RULES}
     context.log.info(

@@ -160,7 +160,7 @@ def _judge_sample(con: duckdb.DuckDBPyConnection, sample: int) -> None:
         "insert or replace into warehouse_meta values ('rules_fingerprint', $f)",
         {"f": quality.rules_fingerprint(JUDGE_VERSION)},
     )
-    quality.judge_warehouse(con, lambda rule, frame: judge.validate(rule, frame).verdicts, JUDGE_VERSION)
+    quality.judge_warehouse(con, judge.verdicts, JUDGE_VERSION)
     for table in ("dq_results", "report_quality"):  # cross-report rules also judged the others: repeated later
         con.execute(f"delete from {table} where source_file not in (select source_file from judged_sample)")
 

@@ -326,7 +326,7 @@ def _judge_all(con: duckdb.DuckDBPyConnection) -> None:
     from expectations.suites import JUDGE_VERSION, Judge
 
     judge = Judge()
-    quality.judge_warehouse(con, lambda rule, frame: judge.validate(rule, frame).verdicts, JUDGE_VERSION)
+    quality.judge_warehouse(con, judge.verdicts, JUDGE_VERSION)
 
 
 def _timed_sql(con: duckdb.DuckDBPyConnection, sql: str, repeats: int) -> tuple[float, int, int]:

@@ -172,6 +172,10 @@ class Judge:
         sites = self._context.build_data_docs(resource_identifiers=identifiers or None)
         return Path(str(next(iter(sites.values()))).removeprefix("file://"))
 
+    def verdicts(self, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rule frame with `passed`: the judge as `pipeline.quality.judge_warehouse` takes it."""
+        return self.validate(rule, frame).verdicts
+
     def validate(self, rule: Rule, frame: pl.DataFrame) -> SuiteResult:
         """Verdicts for every row of the rule frame (its SQL's columns, `assessable` among them)."""
         needed = [pl.col("assessable").fill_null(False), *(pl.col(c).is_not_null() for c in judged_columns(rule))]

@@ -59,27 +59,12 @@ def write_bundle(settings: Settings, outcome: Outcome) -> Path:
     return target
 
 
-def read_bundle(settings: Settings, source: SourceFile) -> Outcome | None:
-    """The stored outcome for this file's content, re-labelled with this file's name; None if the
-    content has not been parsed by this parser version yet."""
-    folder = bundle_dir(settings, source.sha256)
-    meta_path = folder / "outcome.json"
-    if not meta_path.exists():
-        return None
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+def _reason_for(meta: dict, source: SourceFile) -> str:
+    """A stored quarantine reason, naming this file: the same content may have been parsed under
+    another name, and reasons start with the file's name."""
     parsed_as: str = meta["parsed_as"]
-    if meta["reason_code"] is not None:
-        reason = meta["reason"] or ""
-        if reason.startswith(f"{parsed_as}"):  # reasons name the file: name this one
-            reason = source.name + reason[len(parsed_as) :]
-        return Outcome(source, reason_code=meta["reason_code"], reason=reason)
-    frames = {}
-    for table in meta["tables"]:
-        frame = pl.read_parquet(folder / f"{table}.parquet")
-        if "source_file" in frame.columns:
-            frame = frame.with_columns(pl.lit(source.name, dtype=pl.String).alias("source_file"))
-        frames[table] = frame
-    return Outcome(source, frames=frames)
+    reason: str = meta["reason"] or ""
+    return source.name + reason[len(parsed_as) :] if reason.startswith(parsed_as) else reason
 
 
 @dataclass
@@ -110,10 +95,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, settings: Settings, sources: list
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         names.append(source.name)
         if meta["reason_code"] is not None:
-            outcome = read_bundle(settings, source)
-            assert outcome is not None and outcome.reason_code is not None
-            reason = outcome.reason or ""
-            frames[source.name] = {"quarantine": warehouse.quarantine_frame(source, outcome.reason_code, reason)}
+            reason = _reason_for(meta, source)
+            frames[source.name] = {"quarantine": warehouse.quarantine_frame(source, meta["reason_code"], reason)}
             batch.quarantined[source.name] = reason
         else:
             for table in meta["tables"]:
