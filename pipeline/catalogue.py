@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 TEMPLATE_2021 = "2021"
 TEMPLATE_2021_23ROW = "2021-23row"
 TEMPLATE_2019 = "2019"
+# Reports of the 2008 regulation (statistics years 2008–2018): no mandated tables, figures in the prose.
+TEMPLATE_PRE_2019 = "pre-2019"
 
 
 @dataclass(frozen=True)
@@ -282,3 +284,27 @@ SECTION_TITLES: dict[int, tuple[str, ...]] = {
     6: ("其他需要报告的事项",),
 }
 SECTION_NAMES = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
+
+# What each section is about (`report_sections.topic`): the template's six sections by number, and the
+# sections of a report before the 2019 format by their own titles (`EARLY_OUTLINE`).
+SECTION_TOPICS = {
+    1: "overview", 2: "proactive", 3: "requests", 4: "review_litigation", 5: "problems", 6: "other",
+}  # fmt: skip
+
+# Reports before the 2019 format (the 2008 regulation) have no mandated tables and each body's own
+# outline; the usual one is 概述 / 主动公开情况 / 依申请公开情况 / 收费及减免情况 / 行政复议、行政诉讼情况 /
+# 存在的主要问题及改进措施 / 其他需要报告的事项, sometimes with a 统计表. A top-level title is a numeral
+# and 、 followed by one of these (regular expressions over the title's first characters, in order).
+EARLY_OUTLINE: tuple[tuple[str, str], ...] = (
+    ("statistics_table", r"[^。；：:，,]{0,30}?统计表"),
+    ("fees", r"[^。；：:，,]{0,14}?收费[^。；：:，,]{0,6}?减免[^。；：:，,]{0,4}?情况"),
+    ("review_litigation", r"[^。；：:，,]{0,24}?复议[^。；：:，,]{0,24}?情况"),
+    ("requests", r"[^。；：:，,]{0,12}?依申请公开[^。；：:，,]{0,18}?情况"),
+    ("proactive", r"[^。；：:，,]{0,12}?主动公开[^。；：:，,]{0,10}?情况"),
+    ("key_areas", r"重点领域[^。；：:，,]{0,14}?情况"),
+    ("problems", r"[^。；：:，,]{0,16}?(?:存在的?(?:主要)?问题|主要问题)(?:[及和](?:改进|整改)(?:措施|情况))?"),
+    ("problems", r"(?:改进|整改)(?:措施|情况)"),
+    ("other", r"[^。；：:，,]{0,4}?(?:其他需要报告的事项|需要说明的其他事项)(?:与附表|及附表)?"),
+    ("staff_and_costs", r"[^。；：:，,]{0,12}?(?:工作人员|支出)[^。；：:，,]{0,14}?情况"),
+    ("overview", r"[^。；：:，,]{0,16}?(?:概述|概况|基本情况|总体情况)"),
+)

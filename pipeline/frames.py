@@ -49,7 +49,9 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
         "section_missing",
         "ambiguous_segmentation",
         "tables_not_found",
-        "before_template",
+        "sections_not_found",
+        "statistics_table_ambiguous",
+        "statistics_table_unconfirmed",
     }
     status = "partial" if any(i.code in unreadable for i in report.issues) else "parsed"
     frames: dict[str, pl.DataFrame] = {
@@ -103,6 +105,9 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                     "char_start": f.char_start,
                     "char_end": f.char_end,
                     "clause": f.clause,
+                    "sentence": f.sentence,
+                    "origin": f.origin,
+                    "conflicting": f.conflicting,
                 }
                 for f in report.figures
             ],
@@ -114,6 +119,9 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                 "char_start": pl.Int32,
                 "char_end": pl.Int32,
                 "clause": pl.String,
+                "sentence": pl.String,
+                "origin": pl.String,
+                "conflicting": pl.Boolean,
             },
         ),
         "report_sections": pl.DataFrame(
@@ -122,6 +130,7 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                     "source_file": source.name,
                     "section_no": s.number,
                     "title": s.title,
+                    "topic": s.topic,
                     "first_line": s.first_line,
                     "body": s.text,
                 }
@@ -131,6 +140,7 @@ def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.Data
                 "source_file": pl.String,
                 "section_no": pl.Int32,
                 "title": pl.String,
+                "topic": pl.String,
                 "first_line": pl.Int32,
                 "body": pl.String,
             },

@@ -52,19 +52,21 @@ RULES: tuple[Rule, ...] = (
          "Cells printed blank, '/' or '—', and cells absent from the source, hold no value: never coerced to 0.",
          None),
     Rule("C1", COMPLIANCE, "six sections",
-         "All six sections are present, in order, with recognisable titles.", None),
+         "All six sections are present, in order, with recognisable titles (not assessable before the 2019 "
+         "format).", None),
     Rule("C2", COMPLIANCE, "template of the year",
-         "2019–2020 reports use the 2019 format; reports for 2021 on use the 2021 format with the 25-row section 三.",
-         None),
+         "2019–2020 reports use the 2019 format; reports for 2021 on use the 2021 format with the 25-row section 三 "
+         "(not assessable before the 2019 format).", None),
     Rule("C3", COMPLIANCE, "completeness",
          "Every template cell is filled; '/' counts as filled (rows that cannot apply), blank does not.", None),
     Rule("C4", COMPLIANCE, "title year = period",
          "The title's year equals the stated statistics period (1 Jan – 31 Dec of that year).", None),
     Rule("C5", COMPLIANCE, "published on time",
          "Published by 31 Jan (departments) or 31 Mar (government-level reports) of the next year (Art. 49); "
-         "assessable where the page states its publication date.", None),
+         "assessable where the page states its publication date, from the 2019 format on.", None),
     Rule("C6", COMPLIANCE, "problems section",
-         "Section 五 (problems and improvements) is present and says more than '无'.", None),
+         "Section 五 (problems and improvements) is present and says more than '无' (not assessable before the "
+         "2019 format).", None),
     Rule("S1", SOFT, "carry-over across years",
          "This year's 二 上年结转 equals last year's 四 结转下年度 for the same agency, per column.", "applications",
          cross_report=True),
@@ -92,10 +94,12 @@ RULES: tuple[Rule, ...] = (
     Rule("S10", SOFT, "processing fee reported",
          "Requests closed for an unpaid fee notice (三(六)2 > 0) imply section 六 reports the 信息处理费.", None),
     Rule("S11", SOFT, "boilerplate",
-         "Section 五 is not, years and figures aside, the same text as another agency's or year's report.", None,
+         "Section 五 (before 2019: the first section on problems) is not, years and figures aside, the same "
+         "text as another agency's or year's report.", None,
          cross_report=True),
     Rule("S12", SOFT, "stated parts",
-         "The number of parts the report says it has matches the sections present.", None),
+         "The number of parts the report says it has matches the sections present (before 2019: its own "
+         "numbered sections and 统计表).", None),
     # Not in the spec's list: the hierarchy check users asked for (a region vs the bodies inside it).
     Rule("S13", SOFT, "region vs its bodies",
          "A regional government's report (province or city 人民政府) counts at least as many requests received "

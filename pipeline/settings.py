@@ -6,7 +6,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Bump on any change that alters what is read from a file: every report is then parsed again.
-PARSER_VERSION = "0.5.0"
+PARSER_VERSION = "0.6.0"
 
 
 def parser_version() -> str:

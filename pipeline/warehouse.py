@@ -26,7 +26,7 @@ from pipeline.sql import load_sql, statements
 
 VIEWS = (
     "v_report_cells", "v_cell_sources", "v_documents", "v_report_scorecard", "v_agency_year_scorecard", "v_agencies",
-    "v_request_metrics",
+    "v_request_metrics", "v_request_panel",
 )  # fmt: skip
 
 
@@ -65,7 +65,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 # Bump when sql/create_tables.sql changes shape: an older warehouse is rebuilt from the raw files.
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -17,7 +17,7 @@ create table if not exists reports (
     division_code   varchar,              -- 6-digit code of the most specific region, when it is in dim_regions
     year            integer,              -- statistics year (not the publication year)
     title           varchar,
-    template        varchar,              -- 2021 | 2021-23row | 2019
+    template        varchar,              -- 2021 | 2021-23row | 2019 | pre-2019 (the 2008 regulation: no mandated tables)
     status          varchar not null,     -- parsed | partial | retired (file left the raw folder)
     issue_count     integer not null,
     period_year     integer,              -- year of the stated statistics period (统计期限), if stated
@@ -98,23 +98,31 @@ create table if not exists parse_issues (
     detail      varchar not null
 );
 
--- Figures stated in the prose (applications received, reviews, ...). One row per figure found.
+-- Figures a report states in words, or in a statistics table of its own design (reports before the 2019
+-- format). One row per figure found: a kind stated twice is two rows; stated with different values, every
+-- row of that kind is `conflicting` (and a parse issue says so): never averaged, never chosen between.
 create table if not exists narrative_figures (
     source_file varchar not null,
-    kind        varchar not null,   -- applications_received | carried_over | carried_forward | applications_closed
-                                    -- | reviews | lawsuits | no_review_litigation
-    value       double not null,
+    kind        varchar not null,   -- pipeline/narrative/figure.py KINDS: proactive_items | requests_received |
+                                    -- requests_granted | … | fees_yuan | reviews | litigations | complaints | …
+    value       double not null,    -- as stated; "未收到…申请" is requests_received = 0 (stated, not assumed)
     section_no  integer not null,   -- report_sections.section_no (0 = preamble)
     char_start  integer not null,   -- span in report_sections.body
     char_end    integer not null,
-    clause      varchar not null
+    clause      varchar not null,   -- the clause the figure was read from
+    sentence    varchar not null,   -- the sentence around it
+    origin      varchar not null,   -- prose | statistics_table (a 统计表 of indicators, before 2019)
+    conflicting boolean not null    -- the report states this kind with another value too
 );
 
--- The six sections as found by title (0 = the preamble before the first). One row per report × section found.
+-- Sections as found by title (0 = the preamble before the first): the template's six, or the numbered
+-- sections of a report before the 2019 format in its own outline. One row per report × section found.
 create table if not exists report_sections (
     source_file varchar not null,
-    section_no  integer not null,
+    section_no  integer not null,   -- template: 1–6; before 2019: the printed numeral (一 = 1)
     title       varchar not null,
+    topic       varchar,            -- preamble | overview | proactive | requests | fees | review_litigation |
+                                    -- problems | other | statistics_table | key_areas | staff_and_costs | unlisted
     first_line  integer not null,
     body        varchar not null
 );

@@ -6,9 +6,10 @@ select
     cast(null as double) as expected,
     template,
     case when year is null then null when year <= 2020 then '2019' else '2021' end as expected_template,
-    year is not null and template is not null as assessable,
+    year is not null and template is not null and template <> 'pre-2019' as assessable,
     case
         when year is null then 'not assessable: statistics year unknown'
+        when template = 'pre-2019' then 'not assessable: a report before the 2019 format'
         when template = '2021-23row' then 'section 三 uses the 23-row layout (三(六) as one row) of the 2019 format'
         else 'template ' || template || ' for year ' || year
     end as details

@@ -1,6 +1,11 @@
--- S12: the number of parts the report says it has ("共五个部分") matches the sections present.
+-- S12: the number of parts the report says it has ("共五个部分") matches the sections present (before the
+-- 2019 format, every numbered section of its own outline, its statistics table included).
 with found as (
-    select source_file, count(*) as sections from report_sections where section_no between 1 and 6 group by all
+    select s.source_file, count(*) as sections
+    from report_sections as s
+    join reports as r using (source_file)
+    where s.section_no between 1 and 6 or (r.template = 'pre-2019' and s.section_no > 0)
+    group by all
 )
 select
     r.source_file,

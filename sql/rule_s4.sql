@@ -8,7 +8,7 @@ with fee as (
 listed as (
     select source_file, sum(value) as yuan, count(*) as items
     from narrative_figures
-    where kind = 'fee_yuan'
+    where kind = 'fee_item_yuan'
     group by source_file
 )
 select

@@ -2,7 +2,7 @@
 with stated as (
     select source_file, arg_min(value, section_no * 1000000 + char_start) as value
     from narrative_figures
-    where kind = 'granted'
+    where kind = 'requests_granted'
     group by source_file
 ),
 granted as (

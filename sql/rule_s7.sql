@@ -13,14 +13,14 @@ with totals as (
 stated as (
     select source_file, kind, arg_min(value, section_no * 1000000 + char_start) as value
     from narrative_figures
-    where kind in ('reviews', 'lawsuits', 'no_review_litigation')
+    where kind in ('reviews', 'litigations', 'no_review_litigation')
     group by source_file, kind
 )
 select
     s.source_file,
     s.kind as scope,
     s.value as observed,
-    case s.kind when 'reviews' then t.reviews when 'lawsuits' then t.lawsuits else t.reviews + t.lawsuits end
+    case s.kind when 'reviews' then t.reviews when 'litigations' then t.lawsuits else t.reviews + t.lawsuits end
         as expected,
     t.missing = 0 and expected is not null as assessable,
     'prose ' || s.kind || ' ' || s.value || '; section 四 复议 总计 ' || coalesce(t.reviews::varchar, 'blank')

@@ -1,5 +1,6 @@
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,22 @@ SEED_DIR = PROJECT_ROOT / "data" / "raw"
 EXPECTED_DIR = PROJECT_ROOT / "tests" / "fixtures" / "seeds"
 SHARED = PROJECT_ROOT.parent / "shared"
 SEEDS = sorted(p.name for p in SEED_DIR.glob("00*_*.txt"))
+
+
+# The fixtures' expected files name prose figures in the spec's words; `narrative_figures.kind` in ours.
+FIXTURE_FIGURE_KINDS = {
+    "applications_received": "requests_received",
+    "applications_closed": "requests_answered",
+    "carried_over": "requests_carried_over",
+    "carried_forward": "requests_carried_forward",
+    "lawsuits": "litigations",
+    "reviews": "reviews",
+}
+
+
+def expected_figures(exp: dict) -> dict[str, float]:
+    """An expected file's prose figures, by `narrative_figures.kind`."""
+    return {FIXTURE_FIGURE_KINDS[k]: v for k, v in exp["narrative"].items()}
 
 
 def expected(name: str) -> dict:
@@ -57,4 +74,15 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dg.ExecuteInProc
 def seed_db(seed_run: tuple[dg.ExecuteInProcessResult, Path]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(seed_run[1]), read_only=True)
     yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def wild(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, duckdb.DuckDBPyConnection]]:
+    """A warehouse built from the real crawled pages of ../shared/fixtures/wild/pingtan (2009–2025)."""
+    folder = require_shared("fixtures", "wild", "pingtan")
+    db = tmp_path_factory.mktemp("wild") / "wild.duckdb"
+    assert materialize_into(folder, db).success
+    con = duckdb.connect(str(db), read_only=True)
+    yield folder, con
     con.close()

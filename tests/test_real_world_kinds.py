@@ -175,9 +175,16 @@ def test_a_report_whose_tables_cannot_be_read_is_partial() -> None:
     assert report.is_report and not report.readable
     assert [i.code for i in report.issues if i.table is None] == ["tables_not_found"]
     assert report.template == "2021" and all(c.value is None and c.semantic == "absent" for c in report.cells)
-    older = parse("某某县卫生局2013年度政府信息公开情况总结\n一、基本情况\n共受理申请3件。\n")
-    assert older.is_report and older.template is None and not older.cells
-    assert [i.code for i in older.issues if i.table is None] == ["before_template"]
+    older = parse("某某县卫生局2013年度政府信息公开情况总结\n一、基本情况\n共受理政府信息公开申请3件。\n")
+    assert older.is_report and older.template == "pre-2019" and not older.cells  # read in its own format
+    assert [i.code for i in older.issues if i.table is None] == []
+    assert [(s.number, s.topic) for s in older.sections.values()] == [(0, "preamble"), (1, "overview")]
+    assert [(f.kind, f.value) for f in older.figures] == [("requests_received", 3.0)]
+    untitled = parse("某某县卫生局2013年度政府信息公开情况总结\n共受理政府信息公开申请3件。\n")
+    assert [i.code for i in untitled.issues if i.table is None] == ["sections_not_found"]
+    assert untitled.template == "pre-2019" and [(f.kind, f.value) for f in untitled.figures] == [
+        ("requests_received", 3.0)
+    ]
     assert not parse("会议纪要\n今天开会讨论了三件事。\n").is_report
 
 

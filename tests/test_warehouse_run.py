@@ -6,7 +6,7 @@ import duckdb
 from expectations.suites import validate
 from pipeline import warehouse
 from pipeline.rules import HARD, RULES
-from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells
+from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells, expected_figures
 
 SEED_002 = "002_06f53fae4bd534e1.txt"
 SEED_003 = "003_226aef2534b3d20a.txt"
@@ -127,11 +127,11 @@ def test_soft_and_compliance_findings_on_the_seeds(seed_db: duckdb.DuckDBPyConne
 
 def test_narrative_figures_agree_with_the_tables(seed_db: duckdb.DuckDBPyConnection) -> None:
     for name in SEEDS:
-        want = expected(name)["narrative"]
+        want = expected_figures(expected(name))
         got = dict(
             seed_db.execute(
                 "select kind, arg_min(value, char_start) from narrative_figures where source_file = ? "
-                "and kind <> 'fee_yuan' group by kind",
+                "and kind <> 'fee_item_yuan' group by kind",
                 [name],
             ).fetchall()
         )

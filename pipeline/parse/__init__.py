@@ -9,10 +9,11 @@ the cell left NULL (never guessed, never coerced to 0). Modules: `tokens`, `labe
 
 from pipeline import agency as agency_metadata
 from pipeline import narrative
-from pipeline.catalogue import TEMPLATE_2019, TEMPLATE_2021, TEMPLATES, ProactiveItem, Template
+from pipeline.catalogue import TEMPLATE_2019, TEMPLATE_2021, TEMPLATE_PRE_2019, TEMPLATES, ProactiveItem, Template
 from pipeline.document import Cell, Document, Line
 from pipeline.normalise import ABSENT, is_traditional, to_simplified
 from pipeline.parse.applications import parse_applications
+from pipeline.parse.early import early_figures, early_sections
 from pipeline.parse.model import (
     APPLICATIONS,
     PROACTIVE,
@@ -45,13 +46,14 @@ def simplified(doc: Document) -> Document:
 
 
 def parse_document(doc: Document) -> ParsedReport:
-    doc, inline_titles = split_inline_titles(drop_page_numbers(simplified(doc)))
+    # The older reports' outline is read from the text as printed, not cut at template-like titles.
+    printed = drop_page_numbers(simplified(doc))
+    doc, inline_titles = split_inline_titles(printed)
     sections = find_sections(doc, inline_titles)
     agency, year, title = read_title(doc, sections)
     report = ParsedReport(agency, year, title, None, sections, says_report=says_report(doc))
     if not report.is_report:
         return report
-    _read_metadata(doc, report)
     if doc.meta.get("ocr_pages"):
         report.issues.append(
             ParseIssue(
@@ -63,8 +65,11 @@ def parse_document(doc: Document) -> ParsedReport:
             )
         )
     if year is not None and year < FIRST_TEMPLATE_YEAR and not report.readable:
-        report.issues.append(_before_template(year))
-        return report
+        return _read_early(printed, report)
+    if year is None and not report.readable and "requests" in {s.topic for s in early_sections(printed).values()}:
+        return _read_early(printed, report)  # no year, no mandated tables, the older outline: an older report
+    _read_metadata(doc, report)
+    report.figures = narrative.report_figures({n: sec.text for n, sec in sections.items()})
     if not report.readable:
         report.template = TEMPLATE_2021 if (year or FIRST_TEMPLATE_YEAR + 2) > 2020 else TEMPLATE_2019
         report.issues.append(
@@ -93,17 +98,32 @@ def parse_document(doc: Document) -> ParsedReport:
     cells = pro_cells + app_cells + rev_cells
     if year is not None and year < FIRST_TEMPLATE_YEAR and not any(c.value is not None for c in cells):
         # A report of the 2008 regulation with sections named like the template's, but no tables.
-        report.issues.append(_before_template(year))
-        return report
+        return _read_early(printed, report)
     report.template = template
     report.cells = confirm_ocr(cells, TEMPLATES[template], report.issues)
     report.issues += pro_issues + app_issues + rev_issues
     return report
 
 
+def _read_early(doc: Document, report: ParsedReport) -> ParsedReport:
+    """A report of the 2008 regulation: its own sections, the figures its prose and 统计表 state."""
+    report.template = TEMPLATE_PRE_2019
+    report.sections = early_sections(doc)
+    report.issues = [i for i in report.issues if i.code == "read_by_ocr"]
+    _read_metadata(doc, report)
+    if not any(n > 0 for n in report.sections):
+        report.issues.append(ParseIssue(
+            None, None, "sections_not_found",
+            "a report before the 2019 format whose section titles (一、概述 …) were not found: its figures are "
+            "read from the whole text",
+        ))  # fmt: skip
+    report.figures, issues = early_figures(report.sections)
+    report.issues += issues
+    return report
+
+
 def _read_metadata(doc: Document, report: ParsedReport) -> None:
     sections = report.sections
-    report.figures = narrative.report_figures({n: sec.text for n, sec in sections.items()})
     head = "\n".join(sections[n].text for n in (0, 1) if n in sections) or whole_text(doc, 80)
     report.stated_parts = narrative.stated_parts(head)
     report.period_year = narrative.period_year(head)
@@ -113,15 +133,6 @@ def _read_metadata(doc: Document, report: ParsedReport) -> None:
     opening = sections[0].text if 0 in sections else sections[1].text[:300] if 1 in sections else whole_text(doc, 20)
     report.agency_info = agency_metadata.resolve(report.agency, "\n".join(filter(None, (report.title, opening))))
     report.issues += [ParseIssue("reports", "agency", code, detail) for code, detail in report.agency_info.issues]
-
-
-def _before_template(year: int) -> ParseIssue:
-    return ParseIssue(
-        None,
-        None,
-        "before_template",
-        f"a report for {year}, before the 2019 format: no mandated tables to read (figures are in the prose)",
-    )
 
 
 def _absent_cells(template: Template) -> list[ParsedCell]:

@@ -54,6 +54,7 @@ class Section:
     first_line: int  # index of the title line
     end_line: int  # exclusive
     text: str
+    topic: str | None = None  # catalogue.SECTION_TOPICS / EARLY_OUTLINE: overview, proactive, requests, …
 
 
 @dataclass

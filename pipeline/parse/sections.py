@@ -2,7 +2,7 @@
 
 import re
 
-from pipeline.catalogue import SECTION_TITLES
+from pipeline.catalogue import SECTION_TITLES, SECTION_TOPICS
 from pipeline.document import Cell, Document, Line
 from pipeline.normalise import edit_distance, label_key, normalise_text
 from pipeline.parse.model import Section
@@ -151,10 +151,12 @@ def find_sections(doc: Document, inline: dict[int, int | None] | None = None) ->
     sections = {}
     if starts and starts[0] > 0:  # the preamble: title, legal basis, statistics period, contact
         text = "\n".join(line.text for line in doc.lines[: starts[0]])
-        sections[0] = Section(0, "前言", 0, starts[0], text)
+        sections[0] = Section(0, "前言", 0, starts[0], text, "preamble")
     for number, first in hits.items():
         later = [s for s in starts if s > first]
         end = later[0] if later else len(doc.lines)
         text = "\n".join(line.text for line in doc.lines[first + 1 : end])
-        sections[number] = Section(number, normalise_text(doc.lines[first].text), first, end, text)
+        sections[number] = Section(
+            number, normalise_text(doc.lines[first].text), first, end, text, SECTION_TOPICS[number]
+        )
     return sections

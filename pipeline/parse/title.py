@@ -36,6 +36,8 @@ def read_title(doc: Document, sections: dict[int, Section]) -> tuple[str | None,
         if agency.count("(") != agency.count(")"):  # a bracket cut off by the match, not part of the name
             agency = agency.strip("()")
         agency = _HEADING_PREFIX.sub("", agency) or agency
+        if agency.startswith("关于"):
+            continue  # a cover letter's subject ('关于报送2015年度…年度报告的函'): the report's own title follows
         if len(agency) >= 2:
             return agency, int(m["year"]), m.group(0)
     whole = "\n".join(line.text for line in doc.lines[:80])

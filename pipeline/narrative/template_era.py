@@ -7,31 +7,25 @@ The prose is cut into clauses; jieba, with a domain dictionary that keeps terms 
 and character span. In section 六, fee items listed in 元 are collected too (S4).
 """
 
-import logging
 import re
-from dataclasses import dataclass
-from functools import cache
 
+from pipeline.narrative.figure import NarrativeFigure, sentence_around
+from pipeline.narrative.segmenter import tokenizer
 from pipeline.normalise import normalise_text
-from pipeline.settings import PROJECT_ROOT, Settings
 
-DOMAIN_DICTIONARY = PROJECT_ROOT / "pipeline" / "dictionaries" / "domain.txt"
-# Division names and agency kinds, generated from the pinned division data (`python -m pipeline.agency
-# write-dictionary`): agency names are cut with the same tokenizer (pipeline/agency.py).
-REGION_DICTIONARY = PROJECT_ROOT / "pipeline" / "dictionaries" / "regions.txt"
 _CLAUSE = re.compile(r"[^。；;，,：:（）()！!？?]+")
 _UNITS = {"件", "起", "项", "宗", "次", "个"}
 
 # Kinds in priority order: the first whose terms all occur in a clause names its figure.
 # Each entry: (kind, terms that must all occur (any of each group), terms that rule the kind out).
-KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...] = (
-    ("carried_forward", (("顺延", "结转下年", "结转到下年", "结转至下年", "转入下年"),), ()),
-    ("carried_over", (("结转",), ("上年", "上一年", "上年度")), ()),
+TERMS: tuple[tuple[str, tuple[tuple[str, ...], ...], tuple[str, ...]], ...] = (
+    ("requests_carried_forward", (("顺延", "结转下年", "结转到下年", "结转至下年", "转入下年"),), ()),
+    ("requests_carried_over", (("结转",), ("上年", "上一年", "上年度")), ()),
     ("reviews", (("行政复议", "复议"),), ("诉讼",)),
-    ("lawsuits", (("行政诉讼", "诉讼", "应诉"),), ("复议后起诉",)),
-    ("granted", (("予以公开",),), ("不予公开",)),
-    ("applications_received", (("受理", "收到", "接到", "接收", "新收", "共收"), ("申请", "依申请公开")), ("办结",)),
-    ("applications_closed", (("答复", "办结", "办理完毕"),), ("申请人",)),
+    ("litigations", (("行政诉讼", "诉讼", "应诉"),), ("复议后起诉",)),
+    ("requests_granted", (("予以公开",),), ("不予公开",)),
+    ("requests_received", (("受理", "收到", "接到", "接收", "新收", "共收"), ("申请", "依申请公开")), ("办结",)),
+    ("requests_answered", (("答复", "办结", "办理完毕"),), ("申请人",)),
 )
 _NONE_STATEMENT = re.compile(r"(未发生|没有发生|无)[^。；]{0,20}(行政复议|复议)[^。；]{0,12}(行政诉讼|诉讼)")
 _STATED_PARTS = re.compile(r"(?:共|由)[^。]{0,6}?([一二三四五六七八九十]|\d{1,2})(?:个)?部分")
@@ -39,33 +33,8 @@ _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。]{0,6}?(
 _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
-@dataclass(frozen=True)
-class NarrativeFigure:
-    kind: str
-    value: float
-    section_no: int
-    char_start: int  # in the section's body text (report_sections.body)
-    char_end: int
-    clause: str
-
-
-@cache
-def tokenizer():  # type: ignore[no-untyped-def]
-    """The one jieba tokenizer of the project: its cache in data/, the domain and region dictionaries."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    segmenter = jieba.Tokenizer()
-    cache_dir = Settings().data_dir / "cache"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    segmenter.tmp_dir = str(cache_dir)  # jieba writes its dictionary cache on first use: keep it in data/
-    segmenter.load_userdict(str(DOMAIN_DICTIONARY))
-    segmenter.load_userdict(str(REGION_DICTIONARY))
-    return segmenter
-
-
 def _kind(clause: str) -> str | None:
-    for kind, groups, excluded in KINDS:
+    for kind, groups, excluded in TERMS:
         if all(any(term in clause for term in group) for group in groups) and not any(t in clause for t in excluded):
             return kind
     return None
@@ -84,7 +53,15 @@ def figures(section_no: int, body: str) -> list[NarrativeFigure]:
         compact = re.sub(r"\s+", "", normalise_text(raw))
         if _NONE_STATEMENT.search(compact):
             found.append(
-                NarrativeFigure("no_review_litigation", 0.0, section_no, clause.start(), clause.end(), compact)
+                NarrativeFigure(
+                    "no_review_litigation",
+                    0.0,
+                    section_no,
+                    clause.start(),
+                    clause.end(),
+                    compact,
+                    sentence_around(body, clause.start()),
+                )
             )
         if not re.search(r"\d", compact):
             continue  # no figure to find: spare the segmenter (most clauses of a report)
@@ -102,7 +79,10 @@ def figures(section_no: int, body: str) -> list[NarrativeFigure]:
             for i, (word, start, end) in enumerate(tokens):
                 if re.fullmatch(r"\d+", word) and i + 1 < len(tokens) and tokens[i + 1][0] == "元":
                     offset = clause.start()
-                    found.append(NarrativeFigure("fee_yuan", float(word), 6, offset + start, offset + end, compact))
+                    found.append(NarrativeFigure(
+                        "fee_item_yuan", float(word), 6, offset + start, offset + end, compact,
+                        sentence_around(body, offset + start),
+                    ))  # fmt: skip
         for n, i in enumerate(numbers):
             before = "".join(w for w, _, _ in tokens[(numbers[n - 1] + 1 if n else 0) : i])
             after = "".join(w for w, _, _ in tokens[i + 1 : numbers[n + 1] if n + 1 < len(numbers) else len(tokens)])
@@ -111,7 +91,10 @@ def figures(section_no: int, body: str) -> list[NarrativeFigure]:
                 continue
             _, start, end = tokens[i]
             offset = clause.start()
-            found.append(NarrativeFigure(kind, float(tokens[i][0]), section_no, offset + start, offset + end, compact))
+            found.append(NarrativeFigure(
+                kind, float(tokens[i][0]), section_no, offset + start, offset + end, compact,
+                sentence_around(body, offset + start),
+            ))  # fmt: skip
     return found
 
 
