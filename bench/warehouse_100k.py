@@ -23,7 +23,7 @@ import duckdb
 
 from bench.common import BENCH_DIR, PROJECT_ROOT, Section, Table, Target, log, median, section_markdown, shown
 from pipeline import quality, warehouse
-from pipeline.catalogue import REVIEW_BLOCKS, REVIEW_COLUMNS, SECTION_TITLES, TEMPLATE_2021, TEMPLATES
+from pipeline.catalogue import REVIEW_BLOCKS, REVIEW_COLUMNS, SECTION_TITLES, SECTION_TOPICS, TEMPLATE_2021, TEMPLATES
 from pipeline.settings import parser_version
 
 QUERIES_FILE = PROJECT_ROOT / "bench" / "queries.sql"
@@ -271,13 +271,13 @@ def _insert_review(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert_sections(con: duckdb.DuckDBPyConnection) -> None:
-    titles = [(n, "一二三四五六"[n - 1] + "、" + t[0]) for n, t in SECTION_TITLES.items()]
-    con.execute("create or replace temp table syn_titles (section_no integer, title varchar)")
-    con.executemany("insert into syn_titles values (?, ?)", titles)
+    titles = [(n, "一二三四五六"[n - 1] + "、" + t[0], SECTION_TOPICS[n]) for n, t in SECTION_TITLES.items()]
+    con.execute("create or replace temp table syn_titles (section_no integer, title varchar, topic varchar)")
+    con.executemany("insert into syn_titles values (?, ?, ?)", titles)
     con.execute(
         """
         insert into report_sections by name
-        select s.source_file, t.section_no, t.title, t.section_no * 10 as first_line, '' as body
+        select s.source_file, t.section_no, t.title, t.topic, t.section_no * 10 as first_line, '' as body
         from syn_reports as s cross join syn_titles as t
         """
     )

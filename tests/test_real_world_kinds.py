@@ -180,6 +180,11 @@ def test_a_report_whose_tables_cannot_be_read_is_partial() -> None:
     assert [i.code for i in older.issues if i.table is None] == []
     assert [(s.number, s.topic) for s in older.sections.values()] == [(0, "preamble"), (1, "overview")]
     assert [(f.kind, f.value) for f in older.figures] == [("requests_received", 3.0)]
+    # For 2019 on, no mandated tables but the older outline: read in that format (rule C2 then fails it).
+    late = parse(
+        "某某县卫生局2020年度政府信息公开工作年度报告\n一、概述\n二、依申请公开政府信息情况\n本年度未收到政府信息公开申请。\n"
+    )
+    assert late.template == "pre-2019" and [(f.kind, f.value) for f in late.figures] == [("requests_received", 0.0)]
     untitled = parse("某某县卫生局2013年度政府信息公开情况总结\n共受理政府信息公开申请3件。\n")
     assert [i.code for i in untitled.issues if i.table is None] == ["sections_not_found"]
     assert untitled.template == "pre-2019" and [(f.kind, f.value) for f in untitled.figures] == [

@@ -64,10 +64,13 @@ def parse_document(doc: Document) -> ParsedReport:
                 "font map): read by OCR; each cell keeps its box and confidence",
             )
         )
-    if year is not None and year < FIRST_TEMPLATE_YEAR and not report.readable:
+    if not report.readable and (
+        (year is not None and year < FIRST_TEMPLATE_YEAR)
+        or "requests" in {s.topic for s in early_sections(printed).values()}
+    ):
+        # Before the 2019 format, or without its tables but in the older outline (依申请公开情况): rule C2
+        # says whether the format fits the year.
         return _read_early(printed, report)
-    if year is None and not report.readable and "requests" in {s.topic for s in early_sections(printed).values()}:
-        return _read_early(printed, report)  # no year, no mandated tables, the older outline: an older report
     _read_metadata(doc, report)
     report.figures = narrative.report_figures({n: sec.text for n, sec in sections.items()})
     if not report.readable:

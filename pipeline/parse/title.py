@@ -11,7 +11,7 @@ from pipeline.parse.model import Section
 
 # 政府信息公开工作年度报告 and the forms seen in the wild: 政务公开工作年度报告, 信息公开年度报告,
 # 政府信息公开情况总结 (reports before the 2019 format), 政府信息公开工作报告.
-_REPORT_NAME = r"(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:报告|总结)"
+_REPORT_NAME = r"(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:报告|总结|年报)"
 _TITLE = re.compile(
     r"(?P<pre>[\u4e00-\u9fff（）()·]{0,40}?)(?P<year>(?:19|20)\d{2})年度?"
     rf"(?P<mid>[\u4e00-\u9fff（）()·]{{0,40}}?){_REPORT_NAME}"
