@@ -3,6 +3,8 @@
 - The sensor (every minute) hashes new or changed files in the raw folder (unchanged files come from
   the scan cache), adds one `report_documents` partition per new content hash and requests one run of
   `warehouse_job` for exactly those partitions.
+- The nightly collection (01:30 Asia/Shanghai) collects the portal columns of `data/sources.yaml` into
+  the raw folder (`collect_job`); the sensor then sees the new files.
 - The nightly schedule (02:00 Asia/Shanghai) materialises whatever is new or stale: partitions not
   parsed by the current parser version, and the warehouse tables when the folder changed (removed files
   are retired). A night with nothing new is skipped with a reason, without starting a run.
@@ -11,6 +13,7 @@
 import dagster as dg
 from dagster._core.storage.defs_state.base import set_defs_state_storage  # no public form (1.13)
 
+from assets.collect import OFFLINE_ASSETS, collected_reports
 from assets.ingest import report_documents
 from assets.resources import ReportSource
 from pipeline import store, warehouse
@@ -21,8 +24,13 @@ RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_p
 
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
-    selection=dg.AssetSelection.all(),
+    selection=OFFLINE_ASSETS,
     description="Scan the raw folder, parse the report documents, load the warehouse and validate every rule.",
+)
+collect_job = dg.define_asset_job(
+    "collect_job",
+    selection=dg.AssetSelection.assets(collected_reports),
+    description="Collect the reports of the portal columns in data/sources.yaml into the raw folder.",
 )
 
 
@@ -146,6 +154,45 @@ def nightly(context: dg.ScheduleEvaluationContext, report_source: ReportSource) 
                                                                      "data_docs")])  # fmt: skip
 
 
+@dg.schedule(
+    job=collect_job,
+    cron_schedule="30 1 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+def nightly_collection(
+    context: dg.ScheduleEvaluationContext, report_source: ReportSource
+) -> dg.RunRequest | dg.SkipReason:
+    """Every night at 01:30 (Asia/Shanghai), before the nightly materialisation: collect the sources of
+    `data/sources.yaml`. No source listed: skipped, no run."""
+    from pipeline.collect import SourcesFileError, load_sources
+
+    settings = report_source.settings()
+    try:
+        sources = load_sources(settings.sources_file)
+    except SourcesFileError as exc:
+        return dg.SkipReason(str(exc))
+    if not sources:
+        return dg.SkipReason(f"no source listed in {settings.sources_file}")
+    return dg.RunRequest()
+
+
+def collect_reports(
+    settings: Settings, instance: dg.DagsterInstance, verbose: bool = False
+) -> dg.ExecuteInProcessResult:
+    """In this process, the collection alone (`xxgk collect`): the same asset the nightly run materialises."""
+    from assets.resources import build_resources
+
+    with set_defs_state_storage(None):
+        return dg.materialize(
+            [collected_reports],
+            resources=build_resources(settings),
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
+        )
+
+
 def materialize_all(
     settings: Settings, instance: dg.DagsterInstance, verbose: bool = False, validate: bool = True
 ) -> dg.ExecuteInProcessResult:
@@ -171,7 +218,8 @@ def materialize_all(
             assets,
             resources=build_resources(settings),
             instance=instance,
-            selection=None if span else [a.key for a in assets if a is not parsed_reports],
+            # never the collection: a run over the raw folder does not go out to the network
+            selection=[a.key for a in assets if a is not collected_reports and (span or a is not parsed_reports)],
             tags=partitions_tags(span) if span else None,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},

@@ -2,21 +2,22 @@
 
 import dagster as dg
 
-from assets.automation import new_report_files, nightly, warehouse_job
+from assets.automation import collect_job, new_report_files, nightly, nightly_collection, warehouse_job
+from assets.collect import collected_reports
 from assets.distributed import distributed_warehouse_job
 from assets.ingest import parsed_reports, raw_reports, report_cells
 from assets.quality import data_docs, dq_results
 from assets.resources import build_resources
 from pipeline.settings import Settings
 
-ALL_ASSETS = [raw_reports, parsed_reports, report_cells, dq_results, data_docs]
+ALL_ASSETS = [collected_reports, raw_reports, parsed_reports, report_cells, dq_results, data_docs]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
-        jobs=[warehouse_job, distributed_warehouse_job],
-        schedules=[nightly],
+        jobs=[warehouse_job, collect_job, distributed_warehouse_job],
+        schedules=[nightly_collection, nightly],
         sensors=[new_report_files],
         resources=build_resources(settings),
         # DuckDB allows one writer process: by default every step runs in the launching process

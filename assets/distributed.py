@@ -10,6 +10,7 @@ docs/distributed.md for a multi-machine deployment.
 
 import dagster as dg
 
+from assets.collect import OFFLINE_ASSETS, collected_reports
 from pipeline import store
 from pipeline.settings import Settings
 
@@ -30,7 +31,7 @@ def dask_executor(init_context: dg.InitExecutorContext) -> dg.Executor:
 
 distributed_warehouse_job = dg.define_asset_job(
     "distributed_warehouse_job",
-    selection=dg.AssetSelection.all(),
+    selection=OFFLINE_ASSETS,
     executor_def=dask_executor,
     description="warehouse_job on a Dask cluster (run config: execution.config.cluster, e.g. existing.address).",
 )
@@ -58,7 +59,9 @@ def run_on_cluster(settings: Settings, address: str, instance: dg.DagsterInstanc
         dg.reconstructable(job_for_workers),
         instance=instance,
         tags=partitions_tags(span) if span else None,
-        asset_selection=None if span else [a.key for a in ALL_ASSETS if a is not parsed_reports],
+        asset_selection=None
+        if span
+        else [a.key for a in ALL_ASSETS if a is not parsed_reports and a is not collected_reports],
         run_config={"execution": {"config": {"cluster": {"existing": {"address": address}}}}},
         raise_on_error=False,
     ) as result:

@@ -1,8 +1,9 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.collect import collected_reports
 from assets.resources import ReportSource
-from pipeline import ingest, parse_pool, store, warehouse
+from pipeline import collect, ingest, parse_pool, store, warehouse
 from pipeline.frames import CELL_TABLES
 from pipeline.progress import progress
 from pipeline.settings import PARSER_VERSION
@@ -12,7 +13,7 @@ from pipeline.settings import PARSER_VERSION
 report_documents = dg.DynamicPartitionsDefinition(name="report_documents")
 
 
-@dg.asset(group_name="ingest", kinds={"duckdb"})
+@dg.asset(group_name="ingest", deps=[collected_reports], kinds={"duckdb"})
 def raw_reports(
     context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
 ) -> dg.MaterializeResult:
@@ -20,12 +21,20 @@ def raw_reports(
 
     Writes `source_files` (one row per file). Files that cannot be reports (empty, JSON, unknown
     binary, too large) are already marked here with a specific reason. Unchanged files (same path,
-    size and modification time) are not read again.
+    size and modification time) are not read again. Also `source_documents` (where collected files
+    came from, the collector's ledger) and `listed_publishers` (who `data/sources.yaml` expects).
     """
-    sources = store.scan(report_source.settings())
+    settings = report_source.settings()
+    sources = store.scan(settings)
+    try:
+        publishers = collect.publisher_frame(collect.load_sources(settings.sources_file))
+    except collect.SourcesFileError as exc:
+        context.log.warning(f"{exc}: the expected publishers are left as they were")
+        publishers = None
     with duckdb.get_connection() as con:
         warehouse.ensure_schema(con)
         ingest.record_scan(con, sources)
+        warehouse.load_collection(con, collect.document_frame(settings), publishers)
     formats: dict[str, int] = {}
     for s in sources:
         formats[s.format or "rejected"] = formats.get(s.format or "rejected", 0) + 1

@@ -119,4 +119,3 @@ def data_docs(context: dg.AssetExecutionContext, report_source: ReportSource) ->
             "suites_failing": dg.MetadataValue.json(sorted(r for r, t in tallies.items() if t.failed)),
         }
     )
-

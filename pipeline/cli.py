@@ -1,6 +1,7 @@
 """`xxgk`: build the warehouse and use it from a shell.
 
 xxgk run                      materialise everything new or stale over the raw folder
+xxgk collect [--run]          collect reports from the portals of data/sources.yaml into the raw folder
 xxgk ingest FILE...           copy reports into the raw folder, then run
 xxgk status                   reports, quarantined files, failing rules
 xxgk sql "select ..."         ad-hoc SQL on a read-only connection
@@ -114,6 +115,35 @@ def ingest(settings: Settings, files: list[Path], verbose: bool = False) -> int:
         shutil.copyfile(file, target)  # copies the bytes only: a symlink's target, never the link
         print(f"{target.name}: copied into {settings.raw_dir}")
     return run(settings, verbose)
+
+
+def collect(settings: Settings, then_run: bool = False, verbose: bool = False) -> int:
+    """Collect the sources of the sources file into the raw folder (progress on a terminal, a line per
+    source, one line per error), then run if asked. A failing source does not stop the others."""
+    from pipeline.collect import SourcesFileError, collect, load_sources
+
+    try:
+        sources = load_sources(settings.sources_file)
+    except SourcesFileError as exc:
+        raise UserError(str(exc)) from exc
+    if not sources:
+        raise UserError(f"no source listed in {settings.sources_file} (see its header for the format)")
+    settings.raw_dir.mkdir(parents=True, exist_ok=True)
+    show = settings.progress or verbose
+    runs = collect(settings, sources, progress=(lambda line: print(line, file=sys.stderr)) if show else None)
+    failed = 0
+    for r in runs:
+        print(f"{r.source}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in r.counts().items()))
+        for error in r.errors:
+            print(f"  {error}")
+        if r.failure:
+            failed += 1
+            print(f"  not collected: {r.failure}")
+    if then_run:
+        run(settings, verbose)
+    if failed:
+        raise UserError(f"{failed} of {len(runs)} sources could not be collected (the others were)", 1)
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -244,6 +274,12 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step log")
     run_p.add_argument("--force", action="store_true", help="run every step even when nothing is new")
     run_p.add_argument("--dask", metavar="ADDRESS", help="run on the Dask scheduler at ADDRESS (tcp://host:8786)")
+    collect_p = sub.add_parser("collect", parents=[common], help="collect reports from the portals of sources.yaml")
+    collect_p.add_argument(
+        "--sources", type=Path, help="sources file (default data/sources.yaml or $XXGK_SOURCES_FILE)"
+    )
+    collect_p.add_argument("--run", action="store_true", help="then materialise what is new")
+    collect_p.add_argument("-v", "--verbose", action="store_true", help="a line per page fetched")
     ingest_p = sub.add_parser("ingest", parents=[common], help="copy files into the raw folder, then run")
     ingest_p.add_argument("files", nargs="+", type=Path)
     ingest_p.add_argument("-v", "--verbose", action="store_true")
@@ -261,10 +297,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env(
-        raw_dir=args.raw_dir, warehouse=args.warehouse, progress=True if sys.stderr.isatty() else None
+        raw_dir=args.raw_dir,
+        warehouse=args.warehouse,
+        sources_file=getattr(args, "sources", None),
+        progress=True if sys.stderr.isatty() else None,
     )
     commands: dict[str, Callable[[], int]] = {
         "run": lambda: run(settings, args.verbose, args.dask, args.force),
+        "collect": lambda: collect(settings, args.run, args.verbose),
         "ingest": lambda: ingest(settings, args.files, args.verbose),
         "status": lambda: status(settings),
         "sql": lambda: sql(settings, args.query, args.max_rows),

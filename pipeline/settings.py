@@ -52,6 +52,14 @@ class Settings:
     # Parse outcomes by content hash (pipeline/store.py); empty means `parsed/` beside the warehouse.
     # Point it at shared storage when parse workers run on other machines (docs/distributed.md).
     parsed_root: str = ""
+    # The portal columns `xxgk collect` walks (pipeline/collect/sources.py), and how politely: seconds
+    # between two requests to one host, a request's timeout, retries of 5xx answers and timeouts (waits
+    # doubling), and list pages walked per source unless the source says otherwise.
+    sources_file: Path = PROJECT_ROOT / "data" / "sources.yaml"
+    collect_delay_seconds: float = 1.0
+    collect_timeout_seconds: float = 30.0
+    collect_retries: int = 3
+    collect_max_pages: int = 50
     # Progress bars on stderr for long loops (the CLI turns them on when stderr is a terminal).
     progress: bool = False
 

@@ -26,7 +26,7 @@ from pipeline.sql import load_sql, statements
 
 VIEWS = (
     "v_report_cells", "v_cell_sources", "v_documents", "v_report_scorecard", "v_agency_year_scorecard", "v_agencies",
-    "v_request_metrics", "v_request_panel",
+    "v_request_metrics", "v_request_panel", "dim_expected_publishers", "v_coverage",
 )  # fmt: skip
 
 
@@ -265,6 +265,8 @@ PUBLIC_TABLES = (
     "dim_review_cells",
     "dim_rules",
     "dim_regions",
+    "source_documents",
+    "listed_publishers",
 )
 
 
@@ -290,3 +292,16 @@ def load_reviews(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> bool:
         con.execute("delete from reviews")
         insert(con, "reviews", frame)
     return True
+
+
+def load_collection(
+    con: duckdb.DuckDBPyConnection, documents: pl.DataFrame, publishers: pl.DataFrame | None
+) -> None:
+    """Replace `source_documents` (the collector's ledger) and `listed_publishers` (the sources file;
+    None leaves them as they are), in one transaction."""
+    with transaction(con):
+        con.execute("delete from source_documents")
+        insert(con, "source_documents", documents)
+        if publishers is not None:
+            con.execute("delete from listed_publishers")
+            insert(con, "listed_publishers", publishers)

@@ -193,3 +193,31 @@ create table if not exists reviews (
     verdict     varchar not null,   -- confirmed | dismissed
     note        varchar
 );
+
+-- Documents the collector fetched (`xxgk collect`, pipeline/collect/), from its ledger: list pages, report
+-- items and their attachments, and what each fetch returned. One row per URL (its last fetch).
+create table if not exists source_documents (
+    url           varchar primary key,
+    source        varchar not null,   -- the entry of data/sources.yaml
+    referrer      varchar,            -- the page that linked it
+    kind          varchar not null,   -- list | item | attachment
+    title         varchar,            -- the link's text
+    title_agency  varchar,            -- the agency and statistics year the title names, if it names them
+    title_year    integer,
+    fetched_at    timestamp not null,
+    http_status   integer,            -- NULL: no answer (timeout, refused by robots.txt, another host)
+    etag          varchar,
+    last_modified varchar,
+    sha256        varchar,            -- of the body last received
+    size_bytes    bigint,
+    file_name     varchar,            -- the file kept in the raw folder (reports.source_file), NULL if none
+    error         varchar             -- why there is no body, in a sentence
+);
+
+-- The bodies data/sources.yaml says publish every year: a source's agency and its `publishers`.
+-- One row per source × agency.
+create table if not exists listed_publishers (
+    source      varchar not null,
+    agency      varchar not null,
+    first_year  integer
+);

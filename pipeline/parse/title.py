@@ -29,20 +29,27 @@ def read_title(doc: Document, sections: dict[int, Section]) -> tuple[str | None,
     candidates += head
     candidates += [a + b for a, b in itertools.pairwise(head)]
     for text in candidates:
-        m = _TITLE.search(text)
-        if not m:
-            continue
-        agency = (m["pre"] or m["mid"]).strip("·")
-        if agency.count("(") != agency.count(")"):  # a bracket cut off by the match, not part of the name
-            agency = agency.strip("()")
-        agency = _HEADING_PREFIX.sub("", agency) or agency
-        if agency.startswith("关于"):
-            continue  # a cover letter's subject ('关于报送2015年度…年度报告的函'): the report's own title follows
-        if len(agency) >= 2:
-            return agency, int(m["year"]), m.group(0)
+        found = named_in(text)
+        if found:
+            return found
     whole = "\n".join(line.text for line in doc.lines[:80])
     period = _PERIOD.search(re.sub(r"\s+", "", normalise_text(whole)))
     return None, int(period[1]) if period else None, None
+
+
+def named_in(text: str) -> tuple[str, int, str] | None:
+    """(agency, statistics year, the title as matched) when `text` is a report's title
+    ('平潭县财政局2009年度政府信息公开年度报告'), else None (a cover letter's subject is not one)."""
+    m = _TITLE.search(text)
+    if not m:
+        return None
+    agency = (m["pre"] or m["mid"]).strip("·")
+    if agency.count("(") != agency.count(")"):  # a bracket cut off by the match, not part of the name
+        agency = agency.strip("()")
+    agency = _HEADING_PREFIX.sub("", agency) or agency
+    if agency.startswith("关于") or len(agency) < 2:
+        return None  # a cover letter's subject ('关于报送2015年度…年度报告的函'): the report's own title follows
+    return agency, int(m["year"]), m.group(0)
 
 
 def says_report(doc: Document) -> bool:
