@@ -201,7 +201,7 @@ def materialize_all(
     `validate=False` leaves out the Data Docs site (quick runs in tests)."""
     from assets.definitions import ALL_ASSETS
     from assets.ingest import parsed_reports
-    from assets.quality import data_docs
+    from assets.quality import coverage_gaps, data_docs
     from assets.resources import build_resources
 
     sources = store.scan(settings)
@@ -215,7 +215,7 @@ def materialize_all(
     # state (no state-backed components): declare none, so nothing can point at a collected instance.
     with set_defs_state_storage(None):
         return dg.materialize(
-            assets,
+            [*assets, coverage_gaps],
             resources=build_resources(settings),
             instance=instance,
             # never the collection: a run over the raw folder does not go out to the network

@@ -6,7 +6,7 @@ from assets.automation import collect_job, new_report_files, nightly, nightly_co
 from assets.collect import collected_reports
 from assets.distributed import distributed_warehouse_job
 from assets.ingest import parsed_reports, raw_reports, report_cells
-from assets.quality import data_docs, dq_results
+from assets.quality import coverage_gaps, data_docs, dq_results
 from assets.resources import build_resources
 from pipeline.settings import Settings
 
@@ -16,6 +16,7 @@ ALL_ASSETS = [collected_reports, raw_reports, parsed_reports, report_cells, dq_r
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
+        asset_checks=[coverage_gaps],
         jobs=[warehouse_job, collect_job, distributed_warehouse_job],
         schedules=[nightly_collection, nightly],
         sensors=[new_report_files],

@@ -119,3 +119,29 @@ def data_docs(context: dg.AssetExecutionContext, report_source: ReportSource) ->
             "suites_failing": dg.MetadataValue.json(sorted(r for r, t in tallies.items() if t.failed)),
         }
     )
+
+
+@dg.asset_check(asset=report_cells, blocking=False)
+def coverage_gaps(report_source: ReportSource, duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """Expected publishers (data/sources.yaml and every agency seen) without a readable report for a
+    statistics year: `v_coverage` rows that are `missing` or `quarantined`, listed newest year first."""
+    with duckdb.get_connection() as con:
+        gaps = con.execute(
+            "select agency, year, status from v_coverage where status <> 'found' order by year desc, agency"
+        ).fetchall()
+        expected = con.execute("select count(*) from v_coverage").fetchone()[0]
+    by_year: dict[str, int] = {}
+    for _, year, _ in gaps:
+        by_year[str(year)] = by_year.get(str(year), 0) + 1
+    return dg.AssetCheckResult(
+        passed=not gaps,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "gaps": len(gaps),
+            "agency_years_expected": expected,
+            "gaps_by_year": dg.MetadataValue.json(by_year),
+            "first_gaps": dg.MetadataValue.md(
+                "\n".join(f"- {year} {agency}: {status}" for agency, year, status in gaps[:50]) or "none"
+            ),
+        },
+    )

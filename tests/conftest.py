@@ -51,10 +51,10 @@ def require_shared(*parts: str) -> Path:
     return path
 
 
-def materialize_into(raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+def materialize_into(raw_dir: Path, warehouse: Path, **overrides: object) -> dg.ExecuteInProcessResult:
     from assets.automation import materialize_all
 
-    settings = Settings.from_env(raw_dir=raw_dir, warehouse=warehouse)
+    settings = Settings.from_env(raw_dir=raw_dir, warehouse=warehouse, **overrides)
     return materialize_all(settings, dg.DagsterInstance.ephemeral())
 
 

@@ -124,8 +124,8 @@ class Collector:
         page = read_page(answer.final_url, answer.body or b"", answer.headers.get("content-type"))
         self._record(source, answer, referrer, "item", title or page.title, done=0)  # not done until attachments are in
         file_name = self._keep(source, answer, title or page.title, run) if page.holds_report() else None
-        for link in page.attachments():
-            self._attachment(source, link.url, link.text or title, url, run)
+        for link in page.attachments():  # recorded under the item's title: it names the agency and year
+            self._attachment(source, link.url, title or page.title or link.text, url, run)
         self._record(source, answer, referrer, "item", title or page.title, file_name=file_name)
 
     def _attachment(self, source: Source, url: str, title: str, referrer: str, run: SourceRun) -> None:
@@ -163,7 +163,9 @@ class Collector:
                 file_name: str | None = None, done: int = 1, keep: Fetch | None = None) -> None:  # fmt: skip
         body = answer.body
         self.ledger.record(Fetch(
-            url=answer.url, source=source.name, referrer=referrer, kind=kind, title=title, fetched_at=_now(),
+            # an unchanged document keeps the page that first led to it, and what its body was
+            url=answer.url, source=source.name, referrer=keep.referrer if keep and keep.referrer else referrer,
+            kind=kind, title=keep.title if keep and keep.title else title, fetched_at=_now(),
             http_status=answer.status,
             etag=answer.headers.get("etag") or (keep.etag if keep else None),
             last_modified=answer.headers.get("last-modified") or (keep.last_modified if keep else None),

@@ -67,6 +67,7 @@ class PoliteFetcher:
         self.requests_made = 0
         self._last: dict[str, float] = {}
         self._robots: dict[str, robotparser.RobotFileParser] = {}
+        self._unreadable: dict[str, str] = {}  # hosts whose robots.txt could not be read, and why
 
     # -- what may be fetched --------------------------------------------------------------------------
 
@@ -78,7 +79,10 @@ class PoliteFetcher:
         host = (parts.hostname or "").lower()
         if host not in self.allowed_hosts:
             return f"{host} is not a configured host"
-        if not self._robots_for(parts.scheme, parts.netloc).can_fetch(ROBOTS_AGENT, url):
+        robots = self._robots_for(parts.scheme, parts.netloc)
+        if f"{parts.scheme}://{parts.netloc}" in self._unreadable:
+            return self._unreadable[f"{parts.scheme}://{parts.netloc}"]
+        if not robots.can_fetch(ROBOTS_AGENT, url):
             return f"robots.txt of {host} forbids {parts.path or '/'}"
         return None
 
@@ -93,6 +97,10 @@ class PoliteFetcher:
                 parser.allow_all = True
             else:
                 parser.disallow_all = True  # the server could not say: ask nothing of it this run
+                self._unreadable[key] = (
+                    f"robots.txt of {netloc} could not be read ({answer.error or answer.status}): nothing is "
+                    "fetched from it this run"
+                )
             self._robots[key] = parser
         return self._robots[key]
 
