@@ -14,10 +14,11 @@ import requests
 
 from pipeline import render
 from pipeline.collect import Ledger, Source, SourcesFileError, collect, ledger_path, load_sources
-from pipeline.collect.fetch import ROBOTS_AGENT
+from pipeline.collect.fetch import ROBOTS_AGENT, PoliteFetcher
+from pipeline.collect.pages import read_page
 from pipeline.settings import Settings
 from tests.conftest import SEED_DIR, SEEDS, expected, materialize_into, require_shared
-from tests.support.portal import Documents, portal_routes, serve
+from tests.support.portal import Documents, Route, portal_routes, serve
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +247,33 @@ def test_the_nightly_collection_runs_the_asset(tmp_path: Path) -> None:
     context = dg.build_schedule_context(resources={"report_source": ReportSource(
         raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse))})  # fmt: skip
     assert isinstance(nightly_collection(context), dg.SkipReason)  # default sources file: none listed
+
+
+def test_the_fetcher_retries_a_busy_server_and_refuses_a_huge_file() -> None:
+    routes = {"/busy.html": Route(b"<html>ok</html>", fail_first=2), "/huge.pdf": Route(b"%PDF" + b"0" * 5000)}
+    with serve(routes) as portal:
+        fetcher = PoliteFetcher({"127.0.0.1"}, delay=0.01, retries=3, max_bytes=1000, sleep=lambda _: None)
+        busy = fetcher.get(portal.base + "/busy.html")
+        huge = fetcher.get(portal.base + "/huge.pdf")
+    assert (busy.status, busy.body, busy.attempts) == (200, b"<html>ok</html>", 3)  # 503, 503, then 200
+    assert huge.body is None and huge.error == "too large: 5004 bytes > 1000" and huge.attempts == 1
+    assert [r.status for r in portal.requested("/busy.html")] == [503, 503, 200]
+
+
+def test_what_a_list_page_links_to() -> None:
+    page = read_page(
+        "http://x.gov.cn/nb/index.html",
+        """<html><head><base href="/col/"></head><body>
+        <a href="../nav.html">政府信息公开年报</a>
+        <a href="t1.html" title="某某县财政局2022年度政府信息公开工作年度报告">某某县财政局2022年度政府信息公开工...</a>
+        <a href="t2.html">2023年某某县政府工作报告</a>
+        <a href="f/2021.pdf">某某县2021年政务公开年报</a>
+        <a href="javascript:go()">2020年度政府信息公开工作年度报告</a>
+        <a href="index_2.html">下一页</a></body></html>""".encode("gbk"),
+        "text/html; charset=gbk",
+    )
+    assert [(x.url, x.text) for x in page.items(None)] == [
+        ("http://x.gov.cn/col/t1.html", "某某县财政局2022年度政府信息公开工作年度报告"),
+    ]  # the navigation's column name has no year; a 政府工作报告 is not a disclosure report
+    assert [x.url for x in page.report_attachments()] == ["http://x.gov.cn/col/f/2021.pdf"]
+    assert [x.url for x in page.next_pages(None)] == ["http://x.gov.cn/col/index_2.html"]

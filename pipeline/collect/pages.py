@@ -10,8 +10,18 @@ from bs4 import BeautifulSoup
 
 from pipeline.read.html import decode_html
 
-# What an annual-report item is called: 年度报告, 年报, and a cover letter carrying one (…年度报告的函).
-REPORT_TITLE = re.compile(r"(?:年度报告|年报|工作报告|情况总结)")
+# What a disclosure annual-report item is called: …政府信息公开工作年度报告, …政务公开年报, …信息公开情况总结,
+# and a cover letter carrying one (关于报送…年度报告的函); not a 政府工作报告 nor a notice.
+REPORT_TITLE = re.compile(r"(?:信息公开|政务公开)[^，。；]{0,16}?(?:报告|总结|年报)")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def is_report_title(text: str) -> bool:
+    """A link to one year's report: it names a disclosure report and a year (the column's own name,
+    '政府信息公开年报' in the navigation, names none)."""
+    return bool(REPORT_TITLE.search(text) and _YEAR.search(text))
+
+
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".jpg", ".jpeg", ".png", ".txt")
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|>|›|»)\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
@@ -39,7 +49,7 @@ class Page:
                 continue
             if pattern and not re.search(pattern, link.url):
                 continue
-            if REPORT_TITLE.search(link.text):
+            if is_report_title(link.text):
                 found.append(link)
         return list({link.url: link for link in found}.values())
 
@@ -54,7 +64,7 @@ class Page:
 
     def report_attachments(self) -> list[Link]:
         """Files linked under a report's title (a list page linking the PDF itself)."""
-        return [link for link in self.attachments() if REPORT_TITLE.search(link.text)]
+        return [link for link in self.attachments() if is_report_title(link.text)]
 
     def holds_report(self) -> bool:
         """The page body is itself the report (not only a link to an attachment): it is long and speaks
@@ -82,7 +92,9 @@ def read_page(url: str, body: bytes, content_type: str | None = None) -> Page:
         href = a["href"].strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        links.append(Link(urldefrag(urljoin(root, href))[0], a.get_text(" ", strip=True) or a.get("title", "")))
+        # portals cut long titles in the link text ('…2023年度政府信息公开工…') and keep them whole in `title`
+        text, whole = a.get_text(" ", strip=True), (a.get("title") or "").strip()
+        links.append(Link(urldefrag(urljoin(root, href))[0], whole if len(whole) > len(text) else text))
     title = soup.title.get_text(strip=True) if soup.title else ""
     for tag in soup(["script", "style"]):
         tag.decompose()

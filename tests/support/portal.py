@@ -22,6 +22,7 @@ class Route:
     status: int = 200
     location: str | None = None
     delay: float = 0.0
+    fail_first: int = 0  # answer 503 this many times first (a server under load)
 
 
 @dataclass
@@ -52,6 +53,9 @@ def _handler(portal: Portal) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             route = portal.routes.get(self.path.split("?")[0])
             status = route.status if route else 404
+            if route and route.fail_first:
+                route.fail_first -= 1
+                status = 503
             tag = etag(route.body) if route and status == 200 else None
             if tag and self.headers.get("If-None-Match") == tag:
                 status = 304
