@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import store, warehouse
-from pipeline.settings import Settings
+from pipeline.settings import Settings, SettingsError
 
 
 class UserError(Exception):
@@ -294,14 +294,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    settings = Settings.from_env(
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
         raw_dir=args.raw_dir,
         warehouse=args.warehouse,
         sources_file=getattr(args, "sources", None),
         progress=True if sys.stderr.isatty() else None,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except SettingsError as exc:
+        print(f"xxgk {args.command}: {exc}", file=sys.stderr)
+        return 2
     commands: dict[str, Callable[[], int]] = {
         "run": lambda: run(settings, args.verbose, args.dask, args.force),
         "collect": lambda: collect(settings, args.run, args.verbose),

@@ -79,16 +79,49 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Defaults, then XXGK_<FIELD> environment variables (XXGK_RAW_DIR, XXGK_WAREHOUSE,
-        XXGK_SECONDS_PER_FILE, ...), then explicit overrides (CLI flags) where not None."""
+        XXGK_SECONDS_PER_FILE, ...), then explicit overrides (CLI flags) where not None. A value that
+        does not fit its setting raises SettingsError, one line naming the variable."""
         values: dict[str, object] = {}
         for f in fields(cls):
-            raw = os.environ.get(f"XXGK_{f.name.upper()}")
+            name = f"XXGK_{f.name.upper()}"
+            raw = os.environ.get(name)
             if raw:
-                default = getattr(cls, f.name)
-                if isinstance(default, bool):
-                    values[f.name] = raw.lower() in ("1", "true", "yes")
-                else:
-                    values[f.name] = Path(raw) if isinstance(default, Path) else type(default)(raw)
+                values[f.name] = _parse(name, raw, getattr(cls, f.name))
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = replace(cls(), **values)  # type: ignore[arg-type]
+        settings.check()
         return replace(settings, raw_dir=Path(settings.raw_dir).resolve(), warehouse=Path(settings.warehouse).resolve())
+
+    def check(self) -> None:
+        """Every numeric setting in its range (SettingsError otherwise)."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            least = 0 if f.name in _MAY_BE_ZERO else 1 if isinstance(value, int) else 0.0
+            if value < least or (isinstance(value, float) and f.name not in _MAY_BE_ZERO and value == 0):
+                raise SettingsError(
+                    f"XXGK_{f.name.upper()}={value}: must be {'at least 0' if f.name in _MAY_BE_ZERO else 'positive'}"
+                )
+
+
+class SettingsError(ValueError):
+    """A setting's value does not fit it: one line naming the variable, never a traceback."""
+
+
+# Settings where 0 means something (one worker per core, no delay, no retry).
+_MAY_BE_ZERO = {"ocr_workers", "parse_workers", "collect_delay_seconds", "collect_retries", "lock_wait_seconds"}
+
+
+def _parse(name: str, raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        if raw.lower() not in ("1", "true", "yes", "0", "false", "no"):
+            raise SettingsError(f"{name}={raw!r}: expected true or false (1/0, yes/no)")
+        return raw.lower() in ("1", "true", "yes")
+    if isinstance(default, Path):
+        return Path(raw)
+    try:
+        return type(default)(raw)
+    except ValueError:
+        kind = {int: "a whole number", float: "a number"}.get(type(default), type(default).__name__)
+        raise SettingsError(f"{name}={raw!r}: expected {kind}") from None

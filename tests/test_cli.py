@@ -54,6 +54,27 @@ def test_cli_rejects_a_missing_folder(tmp_path: Path) -> None:
     assert "does not exist" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("XXGK_SECONDS_PER_FILE", "ten", "XXGK_SECONDS_PER_FILE='ten': expected a number"),
+        ("XXGK_PARSE_WORKERS", "-1", "XXGK_PARSE_WORKERS=-1: must be at least 0"),
+        ("XXGK_MAX_FILE_BYTES", "0", "XXGK_MAX_FILE_BYTES=0: must be positive"),
+        ("XXGK_PROGRESS", "maybe", "XXGK_PROGRESS='maybe': expected true or false (1/0, yes/no)"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path: Path, variable: str, value: str, message: str) -> None:
+    done = run_cli("--raw-dir", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb"), env={variable: value})
+    assert (done.returncode, done.stderr) == (2, f"xxgk run: {message}\n")
+
+
+def test_the_data_dir_setting_moves_the_tokenizer_cache(tmp_path: Path) -> None:
+    code = "from pipeline.narrative import tokenizer; tokenizer().initialize()"
+    env = {**os.environ, "XXGK_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT_ROOT, env=env, capture_output=True)
+    assert [p.name for p in (tmp_path / "data" / "cache").iterdir()] == ["jieba.cache"]
+
+
 def xxgk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(XXGK), *args], capture_output=True, text=True, cwd=PROJECT_ROOT)
 

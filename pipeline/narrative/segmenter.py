@@ -18,7 +18,7 @@ def tokenizer():  # type: ignore[no-untyped-def]
 
     jieba.setLogLevel(logging.WARNING)
     segmenter = jieba.Tokenizer()
-    cache_dir = Settings().data_dir / "cache"
+    cache_dir = Settings.from_env().data_dir / "cache"  # XXGK_DATA_DIR moves it
     cache_dir.mkdir(parents=True, exist_ok=True)
     segmenter.tmp_dir = str(cache_dir)  # jieba writes its dictionary cache on first use: keep it in data/
     segmenter.load_userdict(str(DOMAIN_DICTIONARY))
