@@ -5,6 +5,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Where `data/` is by default: the checkout's own, or, for an installed wheel (no pyproject.toml beside
+# the package), the working directory's.
+HOME = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd()
 # Bump on any change that alters what is read from a file: every report is then parsed again.
 PARSER_VERSION = "0.6.0"
 
@@ -16,11 +19,11 @@ def parser_version() -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    raw_dir: Path = PROJECT_ROOT / "data" / "raw"
-    warehouse: Path = PROJECT_ROOT / "data" / "warehouse.duckdb"
-    data_dir: Path = PROJECT_ROOT / "data"
+    raw_dir: Path = HOME / "data" / "raw"
+    warehouse: Path = HOME / "data" / "warehouse.duckdb"
+    data_dir: Path = HOME / "data"
     # Reviewer verdicts on rule findings, versioned with the code (pipeline/reviews.py).
-    reviews_file: Path = PROJECT_ROOT / "data" / "reviews.yaml"
+    reviews_file: Path = HOME / "data" / "reviews.yaml"
     # Files above this size are quarantined rather than read: real reports are well under 50 MB.
     max_file_bytes: int = 50 * 1024 * 1024
     # PDFs: reports run to a few dozen pages; thousands of pages is not a report (or is hostile).
@@ -55,7 +58,7 @@ class Settings:
     # The portal columns `xxgk collect` walks (pipeline/collect/sources.py), and how politely: seconds
     # between two requests to one host, a request's timeout, retries of 5xx answers and timeouts (waits
     # doubling), and list pages walked per source unless the source says otherwise.
-    sources_file: Path = PROJECT_ROOT / "data" / "sources.yaml"
+    sources_file: Path = HOME / "data" / "sources.yaml"
     collect_delay_seconds: float = 1.0
     collect_timeout_seconds: float = 30.0
     collect_retries: int = 3

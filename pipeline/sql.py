@@ -1,15 +1,13 @@
-"""SQL files of the `sql/` folder, loaded by name (`create_tables`, `rule_h1`, ...)."""
+"""SQL files of the `sql/` folder, loaded by name (`create_tables`, `rule_h1`, ...): read as package
+resources, so they come with an installed wheel as they do from a checkout."""
 
 from functools import cache
-
-from pipeline.settings import PROJECT_ROOT
-
-SQL_DIR = PROJECT_ROOT / "sql"
+from importlib.resources import files
 
 
 @cache
 def load_sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return files("sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
 def statements(name: str) -> list[str]:

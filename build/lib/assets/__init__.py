@@ -1,0 +1,1 @@
+"""Dagster definitions for xxgk: thin wrappers around the `pipeline` library."""

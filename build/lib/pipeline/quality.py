@@ -1,0 +1,192 @@
+"""Rule verdicts in the warehouse: which scopes a run judges, the judge's verdicts stored in `dq_results`,
+failures attributed, verdicts counted per report (`report_quality`) and per rule (the checks, Data Docs).
+
+Each rule's SQL (`sql/rule_<id>.sql`) computes quantities per scope and whether the scope can be assessed;
+it decides nothing. The judge (the rule's GX suite, `expectations.suites.Judge`) decides; this module
+only stores what it decided, so every view of a rule shows the same verdict.
+
+A run judges what changed, not the warehouse:
+- per-report rules, the reports not judged yet (a load deletes a report's verdicts and counts, so new
+  and reloaded reports lack them), their SQL restricted to those reports;
+- cross-report rules (S1, S11, S13), whose SQL runs over the whole warehouse (a report changes the
+  verdicts of its neighbours), the scopes whose quantities or details differ from the stored ones;
+- everything when the rules changed (their fingerprint differs from the one stored) or when forced.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from pipeline.rules import HARD, RULES, Rule
+from pipeline.sql import load_sql, statements
+from pipeline.warehouse import insert, load_regions, transaction
+
+# The judge: a rule frame in, the same frame with `passed` (true, false, or null: not assessable) out.
+Judge = Callable[[Rule, pl.DataFrame], pl.DataFrame]
+
+# What a stored verdict rests on: a cross-report scope whose quantities and details are unchanged keeps it.
+_SAME_GROUNDS = (
+    "d.source_file = f.source_file and d.scope = f.scope and d.observed is not distinct from f.observed "
+    "and d.expected is not distinct from f.expected and d.details is not distinct from f.details"
+)
+
+
+def rules_fingerprint(judge_version: str) -> str:
+    """The rules as this package states them (SQL and the judge's expectations): stored verdicts made
+    under another fingerprint are judged again."""
+    digest = hashlib.sha256(judge_version.encode())
+    for name in [r.sql_name for r in RULES] + ["attribute_failures", "count_report_verdicts"]:
+        digest.update(load_sql(name).encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class JudgingRun:
+    """What one run judged."""
+
+    full: bool  # every scope judged again (first run, changed rules, forced)
+    reports: int  # reports whose per-report scopes were judged
+    scopes: dict[str, int] = field(default_factory=dict)  # rule id → scopes judged in this run
+    seconds_sql: float = 0.0  # computing the rules' quantities
+    seconds_judge: float = 0.0  # the judge deciding
+
+
+# Per-report rules are judged this many reports at a time: the judge holds one batch's scopes in memory
+# (about 470 a report), not the warehouse's.
+BATCH_REPORTS = 2_000
+
+
+def judge_warehouse(
+    con: duckdb.DuckDBPyConnection, judge: Judge, judge_version: str, force: bool = False,
+    reviews_changed: bool = False, batch_reports: int = BATCH_REPORTS,
+) -> JudgingRun:  # fmt: skip
+    """Judge what changed since the last run and store the verdicts, in one transaction."""
+    load_regions(con)
+    fingerprint = rules_fingerprint(judge_version)
+    stored = con.execute("select value from warehouse_meta where key = 'rules_fingerprint'").fetchall()
+    full = force or stored != [(fingerprint,)]
+    # A report judged has its counts in report_quality; a load deletes them with its verdicts.
+    pending = "" if full else " where source_file not in (select source_file from report_quality)"
+    con.execute(
+        "create or replace temp table judged_reports as "
+        f"select source_file, row_number() over (order by source_file) as n from reports{pending}"
+    )
+    run = JudgingRun(full, con.execute("select count(*) from judged_reports").fetchall()[0][0])
+    with transaction(con):
+        if full:
+            con.execute("delete from dq_results")
+        con.execute("create or replace temp table touched_reports as select source_file from judged_reports")
+        for rule in RULES:
+            if rule.cross_report:
+                _judge_cross_report(con, rule, judge, run, full)
+        for first in range(0, run.reports, batch_reports):
+            con.execute(
+                "create or replace temp table judged_batch as select source_file from judged_reports "
+                "where n > $first and n <= $first + $size", {"first": first, "size": batch_reports},
+            )  # fmt: skip
+            for rule in RULES:
+                if not rule.cross_report:
+                    sql = f"select * from ({load_sql(rule.sql_name)}) semi join judged_batch using (source_file)"
+                    _store(con, rule, _timed_judge(run, rule, judge, lambda sql=sql: con.sql(sql).pl()))
+        for rule in RULES:
+            if rule.severity == HARD:
+                con.execute(load_sql("attribute_failures"), {"rule_id": rule.id, "rule_table": rule.table})
+        if full or reviews_changed:
+            con.execute("create or replace temp table touched_reports as select source_file from reports")
+        for stmt in statements("count_report_verdicts"):
+            con.execute(stmt)
+        con.execute("insert or replace into warehouse_meta values ('rules_fingerprint', $v)", {"v": fingerprint})
+    return run
+
+
+def _timed_judge(
+    run: JudgingRun, rule: Rule, judge: Judge, quantities: Callable[[], pl.DataFrame]
+) -> pl.DataFrame:
+    started = time.perf_counter()
+    frame = quantities()
+    judged = time.perf_counter()
+    run.seconds_sql += judged - started
+    verdicts = judge(rule, frame) if frame.height else frame.with_columns(passed=pl.lit(None, pl.Boolean))
+    run.seconds_judge += time.perf_counter() - judged
+    run.scopes[rule.id] = run.scopes.get(rule.id, 0) + frame.height
+    return verdicts
+
+
+def _judge_cross_report(con: duckdb.DuckDBPyConnection, rule: Rule, judge: Judge, run: JudgingRun, full: bool) -> None:
+    """A cross-report rule over the whole warehouse: only scopes whose grounds (quantities, details)
+    differ from the stored verdicts' are judged; stored verdicts whose grounds are gone are deleted, and
+    their reports' counts recounted."""
+    fresh = con.sql(load_sql(rule.sql_name)).pl()
+    if full:
+        _store(con, rule, _timed_judge(run, rule, judge, lambda: fresh))
+        return
+    con.register("fresh_rule", fresh.to_arrow())
+    try:
+        changed = _timed_judge(run, rule, judge, lambda: con.sql(
+            f"select * from fresh_rule as f where not exists "
+            f"(select 1 from dq_results as d where d.rule_id = $rule_id and {_SAME_GROUNDS})",
+            params={"rule_id": rule.id}).pl())  # fmt: skip
+        stale = f"rule_id = $rule_id and not exists (select 1 from fresh_rule as f where {_SAME_GROUNDS})"
+        con.execute(f"insert into touched_reports select distinct source_file from dq_results as d where {stale}",
+                    {"rule_id": rule.id})  # fmt: skip
+        con.execute(f"delete from dq_results as d where {stale}", {"rule_id": rule.id})
+    finally:
+        con.unregister("fresh_rule")
+    _store(con, rule, changed)
+
+
+def _store(con: duckdb.DuckDBPyConnection, rule: Rule, verdicts: pl.DataFrame) -> None:
+    """Insert one rule's verdicts; their reports' counts are recounted."""
+    if not verdicts.height:
+        return
+    rows = verdicts.select(
+        "source_file",
+        pl.lit(rule.id).alias("rule_id"),
+        pl.lit(rule.severity).alias("severity"),
+        "scope",
+        pl.col("passed").cast(pl.Boolean),
+        pl.col("observed").cast(pl.Float64),
+        pl.col("expected").cast(pl.Float64),
+        "details",
+    )
+    insert(con, "dq_results", rows)
+    con.register("judged_rows", rows.select("source_file").unique().to_arrow())
+    try:
+        con.execute("insert into touched_reports select source_file from judged_rows")
+    finally:
+        con.unregister("judged_rows")
+
+
+@dataclass(frozen=True)
+class RuleTally:
+    """One rule's stored verdicts over the whole warehouse: what its check and its Data Docs show."""
+
+    passed: int
+    failed: int
+    not_assessable: int
+    failing_reports: tuple[str, ...]
+    failing_digest: str  # changes whenever the failing scopes or their details change
+
+    @property
+    def scopes(self) -> int:
+        return self.passed + self.failed + self.not_assessable
+
+
+def rule_tallies(con: duckdb.DuckDBPyConnection) -> dict[str, RuleTally]:
+    """Every rule's verdicts counted from `dq_results` (rules without scopes count zero)."""
+    rows = con.execute(load_sql("rule_tallies")).fetchall()
+    found = {r[0]: RuleTally(r[1], r[2], r[3], tuple(r[4] or ()), r[5] or "") for r in rows}
+    return {rule.id: found.get(rule.id, RuleTally(0, 0, 0, (), "")) for rule in RULES}
+
+
+def failing_scopes(con: duckdb.DuckDBPyConnection, rule_id: str, limit: int) -> list[tuple[str, str, str]]:
+    """The first failing scopes of one rule: source file, scope, details."""
+    return con.execute(
+        "select source_file, scope, details from dq_results where rule_id = $rule_id and passed = false "
+        "order by source_file, scope limit $limit",
+        {"rule_id": rule_id, "limit": limit},
+    ).fetchall()
