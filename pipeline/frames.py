@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import polars as pl
 
 from pipeline.agency import AgencyInfo
+from pipeline.issue_codes import PARTIAL_CODES
 from pipeline.parse import APPLICATIONS, PROACTIVE, REVIEW_LITIGATION, ParsedReport
 from pipeline.settings import parser_version
 from pipeline.sniff import SourceFile
@@ -41,19 +42,7 @@ CELL_TABLES = {
 
 
 def report_frames(source: SourceFile, report: ParsedReport) -> dict[str, pl.DataFrame]:
-    unreadable = {
-        "unreadable",
-        "ambiguous_row",
-        "value_count",
-        "row_missing",
-        "section_missing",
-        "ambiguous_segmentation",
-        "tables_not_found",
-        "sections_not_found",
-        "statistics_table_ambiguous",
-        "statistics_table_unconfirmed",
-    }
-    status = "partial" if any(i.code in unreadable for i in report.issues) else "parsed"
+    status = "partial" if any(i.code in PARTIAL_CODES for i in report.issues) else "parsed"
     frames: dict[str, pl.DataFrame] = {
         "reports": pl.DataFrame(
             [
