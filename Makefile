@@ -26,7 +26,7 @@ test: $(STAMP) system-deps
 
 # The seeds rendered as HTML, DOCX (the official blank template, filled) and PDF, with expected files.
 fixtures: $(STAMP) system-deps
-	$(BIN)/python -m pipeline.render tests/fixtures/seeds data/rendered ../shared/fixtures/real/政务公开年报模版.docx
+	$(BIN)/python -m tests.support.render tests/fixtures/seeds data/rendered ../shared/fixtures/real/政务公开年报模版.docx
 	$(BIN)/xxgk run --raw-dir data/rendered --warehouse data/rendered.duckdb
 	$(BIN)/python ../shared/tools/evaluate.py data/rendered.duckdb data/rendered | tail -3
 
@@ -35,7 +35,7 @@ fixtures: $(STAMP) system-deps
 # flattened crawls, vertical labels, torn tables, lying headers, abbreviated names); writes fuzz/RESULTS.md.
 # The CI profile is tests/test_fuzz.py and tests/test_degrade.py.
 fuzz-long: $(STAMP) system-deps
-	$(BIN)/python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md
+	$(BIN)/python -m tests.support.fuzz --cases 10000 --out fuzz/RESULTS.md
 
 # Benchmarks (issue 8): PDF parse against pypdfium2 and pdfplumber, 1,000 generated reports end to end,
 # the nightly run, queries on a synthetic 100k-report warehouse; writes bench/RESULTS.md (bench/README.md).

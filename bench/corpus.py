@@ -1,4 +1,4 @@
-"""The benchmark corpus: random valid reports from the fuzz generator (`pipeline.fuzz`), rendered in
+"""The benchmark corpus: random valid reports from the fuzz generator (`tests.support.fuzz`), rendered in
 mixed formats with real-world quirks, cached under data/bench/corpus/ by generator seed.
 
 Report i of the corpus with seed S is fuzz case S + i, rendered by `fuzz.render_case` in one format
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import BENCH_DIR, log
-from pipeline import fuzz, render
 from pipeline.catalogue import TEMPLATE_2019
 from pipeline.settings import PROJECT_ROOT
+from tests.support import fuzz, render
 
 DEFAULT_SEED = 8000  # issue 8
 FORMAT_WEIGHTS = {"text": 0.40, "html": 0.30, "docx": 0.30}  # PDF is a fixed share on top (pdf_share)

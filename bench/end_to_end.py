@@ -181,7 +181,7 @@ def run(corpus: Corpus, noop_repeats: int = 3, workdir: Path = BENCH_DIR / "e2e"
         f"End to end: {n:,} reports, fresh warehouse",
         f"`xxgk run -v --raw-dir CORPUS --warehouse W` on an empty warehouse, as a child process measured with "
         f"`os.wait4` (wall clock, user + system CPU, peak RSS of the child). Corpus: {n:,} reports by "
-        f"`pipeline.fuzz` (seed {corpus.seed}, {how}), {formats}. Includes everything the command does: "
+        f"`tests.support.fuzz` (seed {corpus.seed}, {how}), {formats}. Includes everything the command does: "
         "scan, parse (worker processes, one per core), load (a transaction per batch of reports), every rule "
         "judged by its GX suite, the checks and the Data Docs site. Peak RSS: the run's process (`wait4`) and "
         "the run with its parse workers (summed, sampled every 50 ms).",

@@ -1,7 +1,7 @@
 """Benchmark 6: reading a scanned report by OCR, against the text-layer path on the same report, same run.
 
 The real report ../shared/fixtures/real/szfgs2024.pdf (6 pages, a text layer) and its scan made by
-`pipeline.scans` (every page rendered at 200 dpi, skewed, noised, JPEG'd, put back into an image-only
+`tests.support.scans` (every page rendered at 200 dpi, skewed, noised, JPEG'd, put back into an image-only
 PDF: what a scanner gives) are each read and parsed (`read_document` + `parse_document`):
 
 - text layer: the PDF as published (no page is OCR'd);
@@ -25,8 +25,8 @@ from dataclasses import replace
 from bench.common import Section, Table, Target, log, median, section_markdown, timed
 from pipeline.parse import parse_document
 from pipeline.read import read_document
-from pipeline.scans import ScanStyle, image_only_pdf, scan_pages
 from pipeline.settings import PROJECT_ROOT, Settings
+from tests.support.scans import ScanStyle, image_only_pdf, scan_pages
 
 REAL_PDF = PROJECT_ROOT.parent / "shared" / "fixtures" / "real" / "szfgs2024.pdf"
 # The issue's target: at most 3 s per OCR'd page on two cores, pages in parallel.
@@ -53,7 +53,7 @@ def _cells_right(data: bytes, settings: Settings, expected: dict) -> tuple[int, 
 def run(repeats: int = 3) -> Section:
     title = "Scanned reports: OCR time per page against the text layer"
     method = (
-        f"The real report ({REAL_PDF.name}) as published, and its scan made by `pipeline.scans` "
+        f"The real report ({REAL_PDF.name}) as published, and its scan made by `tests.support.scans` "
         f"(200 dpi, skew, noise, JPEG: {STYLE.jpeg_quality}), read and parsed {repeats}× each, interleaved, "
         "medians; one warm-up call first (the OCR engine loads its models). `ocr_workers=1` reads one page at "
         "a time; `0` one page per core."

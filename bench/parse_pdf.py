@@ -33,8 +33,8 @@ from bench.common import Section, Table, Target, log, median, section_markdown
 from pipeline.parse import parse_document
 from pipeline.read import pdf as pdf_reader
 from pipeline.read import read_document
-from pipeline.scans import pdf_text
 from pipeline.settings import PROJECT_ROOT, Settings
+from tests.support.scans import pdf_text
 
 T = TypeVar("T")
 REAL_PDF = PROJECT_ROOT.parent / "shared" / "fixtures" / "real" / "szfgs2024.pdf"

@@ -9,9 +9,9 @@ import pytest
 
 from bench import common, corpus, digit_runs, national, parse_pdf, warehouse_100k
 from bench.common import Section, Table, Target, results_markdown, section_markdown
-from pipeline import fuzz
 from pipeline.settings import Settings
 from pipeline.sniff import sniff
+from tests.support import fuzz
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -12,12 +12,12 @@ import duckdb
 import pytest
 import requests
 
-from pipeline import render
 from pipeline.collect import Ledger, Source, SourcesFileError, collect, ledger_path, load_sources
 from pipeline.collect.fetch import ROBOTS_AGENT, PoliteFetcher
 from pipeline.collect.pages import read_page
 from pipeline.settings import Settings
 from tests.conftest import SEED_DIR, SEEDS, expected, materialize_into, require_shared
+from tests.support import render
 from tests.support.portal import Documents, Route, portal_routes, serve
 
 

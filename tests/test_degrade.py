@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from pipeline import agency, degrade, fuzz, render
+from pipeline import agency
 from pipeline.catalogue import TEMPLATE_2019, TEMPLATE_2021, TEMPLATES
 from pipeline.parse import parse_document
 from pipeline.read import read_document
+from tests.support import degrade, fuzz, render
 
 
 def _needs(name: str) -> None:
@@ -372,11 +373,11 @@ def test_summary_records_each_degradation() -> None:
     assert table["flatten"].renderings == 2 and table["flatten"].alone == 1
     assert table["flatten"].null_share == 50 / 300 and table["abbreviated_name"].wrong == 1
     assert table["flatten"].failing_seeds == [9]
-    text = fuzz.results_markdown(summary, "python -m pipeline.fuzz --cases 2")
+    text = fuzz.results_markdown(summary, "python -m tests.support.fuzz --cases 2")
     assert "| flatten | 2 (1) | 300 | 1 | 0 | 16.7% |" in text
     assert "| torn_table | 0 | – | – | – | – | not run: needs pdftotext |" in text
     assert "seed=9 format=flatten+abbreviated_name applications.1.total: expected 3, got 4" in text
-    assert "`python -m pipeline.fuzz --seed 9 --format flatten --dump DIR`" in text
+    assert "`python -m tests.support.fuzz --seed 9 --format flatten --dump DIR`" in text
 
 
 def test_dump_writes_a_degraded_rendering(tmp_path: Any) -> None:
@@ -422,7 +423,7 @@ def test_degraded_ci_profile_reads_no_wrong_value(name: str, record_property: An
     message = "\n".join(str(f) for f in summary.failures[:30])
     assert not summary.failures, (
         f"{summary.count(kind='cell')} wrong cells, {summary.count(kind='crash')} crashes in seeds "
-        f"{stats.failing_seeds}; reproduce with `python -m pipeline.fuzz --seed N --format {name} --dump DIR`:"
+        f"{stats.failing_seeds}; reproduce with `python -m tests.support.fuzz --seed N --format {name} --dump DIR`:"
         f"\n{message}"
     )
 

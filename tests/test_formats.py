@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import render
 from pipeline.catalogue import TEMPLATE_2021_23ROW
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.read import read_document
 from pipeline.settings import Settings
 from pipeline.sniff import sniff
 from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells, expected_figures, require_shared
+from tests.support import render
 
 
 def cells_of(report: ParsedReport) -> dict:

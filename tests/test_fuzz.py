@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import fuzz, render
 from pipeline.parse import parse_document
 from pipeline.read import read_document
+from tests.support import fuzz, render
 
 # ~120 text + 120 HTML + 100 DOCX renderings: about 30 s on two idle cores.
 CI_CASES = range(120)
@@ -91,7 +91,7 @@ def test_ci_profile_reads_every_cell_back() -> None:
     seeds = sorted({f.seed for f in failures})
     assert not failures, (
         f"{summary.count(kind='cell')} wrong cells, {summary.count(kind='crash')} crashes in seeds {seeds[:20]}; "
-        f"reproduce with `python -m pipeline.fuzz --seed N --dump DIR`:\n{message}"
+        f"reproduce with `python -m tests.support.fuzz --seed N --dump DIR`:\n{message}"
     )
 
 
@@ -151,10 +151,10 @@ def test_results_file_names_the_failing_seeds() -> None:
         7, "2019", ("text",), 200, [fuzz.Failure(7, "text", "cell", ("applications", "1", "total"), 3, None)], {}
     )
     summary = fuzz.Summary(range(1, 8), workers=2, seconds=12.0, results=[bad, ok])
-    text = fuzz.results_markdown(summary, "python -m pipeline.fuzz --cases 2")
+    text = fuzz.results_markdown(summary, "python -m tests.support.fuzz --cases 2")
     assert "| wrong cells | 1 |" in text and "| crashes | 0 |" in text
     assert "| text | 2 | 400 | 1 | 0 |" in text
-    assert "- seed 7 (text): `python -m pipeline.fuzz --seed 7 --dump DIR`" in text
+    assert "- seed 7 (text): `python -m tests.support.fuzz --seed 7 --dump DIR`" in text
     assert "applications.1.total: expected 3, got None" in text
 
 

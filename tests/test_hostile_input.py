@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ingest, render
+from pipeline import ingest
 from pipeline.settings import Settings
 from pipeline.sniff import discover, sniff
 from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells
 from tests.hostile import docx_from_lines, image_only_pdf, minimal_pdf, zip_bomb
+from tests.support import render
 
 SEED = SEEDS[1]
 

@@ -1,11 +1,11 @@
 """One test per real-world quirk of the text path (spec §5 and Appendix B)."""
 
-from pipeline import render
 from pipeline.catalogue import TEMPLATE_2021_23ROW, TEMPLATES
 from pipeline.normalise import label_key, read_value
 from pipeline.parse import parse_document, section_of
 from pipeline.read import read_document
 from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells
+from tests.support import render
 
 ROWS_25 = [r for r in TEMPLATES["2021"].application_rows]
 

@@ -8,7 +8,7 @@ from pipeline.catalogue import TEMPLATES
 from pipeline.parse import parse_document
 from pipeline.parse.digits import Group, segmentations, values_of
 from pipeline.read import read_document
-from pipeline.render import application_label_cells
+from tests.support.render import application_label_cells
 from tests.test_parse_quirks import report_text
 
 ZEROS = "0 0 0 0 0 0 0"

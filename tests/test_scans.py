@@ -16,10 +16,10 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from pipeline import fuzz, render, scans
 from pipeline.settings import Settings
 from pipeline.sniff import sniff
 from tests.conftest import EXPECTED_DIR, require_shared
+from tests.support import fuzz, render, scans
 
 A4 = (595.0, 842.0)
 LINES = (

@@ -6,10 +6,10 @@ from pathlib import Path
 import opencc
 import pytest
 
-from pipeline import render
 from pipeline.parse import ParsedReport, parse_document
 from pipeline.read import read_document
 from tests.conftest import SEED_DIR, SEEDS, expected, expected_cells
+from tests.support import render
 
 FIXTURE_2019 = Path(__file__).parent / "fixtures" / "2019" / "2019format_shijiqu_2020.txt"
 

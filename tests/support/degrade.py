@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipeline import render
+from tests.support import render
 
 Numbers = dict[str, Any]
 

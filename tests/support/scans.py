@@ -1,7 +1,7 @@
 """Scanned reports made from text-layer PDFs: test data for the OCR path (issue 14, item 5).
 
 Many reports are published as scans (no text layer) or as PDFs whose text layer is garbage (broken font
-maps). These fixtures are made from PDFs whose numbers are known (the seeds rendered by `pipeline.render`,
+maps). These fixtures are made from PDFs whose numbers are known (the seeds rendered by `tests.support.render`,
 `../shared/fixtures/real/szfgs2024.pdf`, fuzz reports), so the expected JSON of the source is the
 expected JSON of the scan. Every function is pure given a seeded `random.Random`:
 
@@ -17,11 +17,11 @@ expected JSON of the scan. Every function is pure given a seeded `random.Random`
   `ocr_layer` (a scan with an invisible text layer of garbage over it, as a copier's bad OCR leaves it).
   A drawn garbling that happens to spell a template word is redrawn, so the text layer never holds one.
 
-    python -m pipeline.scans ../shared/fixtures/real data/scans --seed 0 --seed 1   # the real PDF
-    python -m pipeline.scans tests/fixtures/seeds data/scans     # expected files alone: rendered, printed
+    python -m tests.support.scans ../shared/fixtures/real data/scans --seed 0 --seed 1   # the real PDF
+    python -m tests.support.scans tests/fixtures/seeds data/scans     # expected files alone: rendered, printed
 
 takes every `<name>.expected.json` of SRC_DIR whose `<name>` is a PDF (and, `--sources`, expected files
-without a source, rendered by `pipeline.render` and printed by LibreOffice, or DOCX/HTML/text printed) and
+without a source, rendered by `tests.support.render` and printed by LibreOffice, or DOCX/HTML/text printed) and
 writes, per source report and seed, `OUT_DIR/reports/` (whole reports: the image-only PDF, both garbled
 PDFs, the long image) and `OUT_DIR/pages/` (an image of each page holding a statistics table), each file
 with `<name>.expected.json` (the source's numbers, `file` set to the name, `quirks` saying how it was
@@ -776,7 +776,7 @@ def sources(folder: Path, kinds: Sequence[str] = ("pdf", "json"), template_docx:
     `file` key names) is a PDF; with "docx"/"html"/"txt" in `kinds`, those printed to PDF by LibreOffice;
     with "json", an expected file whose source is not in the folder rendered first (the official DOCX
     template filled, or the HTML page for the 2019 format) and printed."""
-    from pipeline import render
+    from tests.support import render
 
     found = []
     for path in sorted(folder.glob("*.expected.json")):
@@ -858,7 +858,7 @@ def make_fixtures(source: Source, seed: int, out: Path, all_pages: bool = False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.scans", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.support.scans", description=__doc__.split("\n\n")[0])
     parser.add_argument("src", type=Path, help="folder of reports with <name>.expected.json beside them")
     parser.add_argument("out", type=Path, help="output folder (reports/ and pages/ are made inside)")
     parser.add_argument("--seed", type=int, action="append", help="seed (repeatable; default 0)")

@@ -3,12 +3,12 @@
 `generate(seed)` makes a report in the expected-JSON shape whose numbers satisfy every hard rule of
 spec §4 (H1–H6, D1–D4), with blanks only where the spec allows them. `run_case(seed)` renders it as
 text, HTML, DOCX and (sampled) PDF with quirks drawn from spec §5 and Appendix B (`render_case`, over
-`pipeline.render`), reads each rendering back through the pipeline's own path (`check_rendering`:
+`tests.support.render`), reads each rendering back through the pipeline's own path (`check_rendering`:
 `sniff` + `ingest.process`) and compares every cell, value and blank-versus-zero alike (`compare`).
 Everything is derived from the seed, so a failure is reproduced with
-`python -m pipeline.fuzz --seed N --format F --dump DIR`.
+`python -m tests.support.fuzz --seed N --format F --dump DIR`.
 
-Degraded renderings (`render_degraded`, over `pipeline.degrade`) are what the world makes of a
+Degraded renderings (`render_degraded`, over `tests.support.degrade`) are what the world makes of a
 publication: a crawler's flattened text, group labels down narrow columns, converters' torn tables,
 lying headers, abbreviated agency names. Each case draws one from its seed (the pseudo-format
 `degraded`), or `--format flatten` (any name of `degrade.DEGRADATIONS`) asks for that one. They are
@@ -20,7 +20,7 @@ scanned: an image-only PDF, a garbled font map, a scan under a garbled OCR layer
 image, for a `scan_fraction` of the cases (OCR costs seconds a page). Scored as degradations, except that
 a quarantine (a scan the pipeline cannot read yet) is every cell missed, not a crash (`check_scanned`).
 
-    python -m pipeline.fuzz --cases 10000 --out fuzz/RESULTS.md    # the long profile (make fuzz-long)
+    python -m tests.support.fuzz --cases 10000 --out fuzz/RESULTS.md    # the long profile (make fuzz-long)
 """
 
 import argparse
@@ -40,7 +40,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import degrade, render
 from pipeline.catalogue import (
     APPLICANT_COLUMNS,
     REVIEW_BLOCKS,
@@ -52,6 +51,7 @@ from pipeline.catalogue import (
 )
 from pipeline.normalise import label_key
 from pipeline.settings import PROJECT_ROOT, Settings
+from tests.support import degrade, render
 
 Numbers = dict[str, Any]
 Key = tuple[str, str, str]  # (table, row, column); ("meta", "agency", "") for the report's identity
@@ -672,7 +672,7 @@ def check_degraded(
 def render_scanned(numbers: Numbers, seed: int) -> Rendering:
     """Case `seed` printed to PDF (the filled official DOCX, or the HTML page for the 2019 format) and
     scanned as one output of `scans.SCANNED_OUTPUTS` drawn from the seed."""
-    from pipeline import scans
+    from tests.support import scans
 
     rng = random.Random(f"{seed}/scanned")
     if numbers["template"] != TEMPLATE_2019 and TEMPLATE_DOCX.exists():
@@ -966,9 +966,8 @@ def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
             formats = sorted({f.fmt for f in r.failures})
             degraded = sorted({f.split("+")[0] for f in formats if f not in FORMATS})  # --format names them
             extra = "".join(f" --format {d}" for d in degraded)
-            lines.append(
-                f"- seed {r.seed} ({', '.join(formats)}): `python -m pipeline.fuzz --seed {r.seed}{extra} --dump DIR`"
-            )
+            command = f"python -m tests.support.fuzz --seed {r.seed}{extra} --dump DIR"
+            lines.append(f"- seed {r.seed} ({', '.join(formats)}): `{command}`")
             lines += [f"  - {f}" for f in r.failures[:5]]
             if len(r.failures) > 5:
                 lines.append(f"  - … {len(r.failures) - 5} more")
@@ -1050,7 +1049,7 @@ def dump_case(seed: int, formats: Sequence[str], out: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.fuzz", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.support.fuzz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=300, help="number of cases (seeds start..start+cases-1)")
     parser.add_argument("--start", type=int, default=0, help="first seed")
     parser.add_argument("--seed", type=int, help="run (or with --dump, write) this one case only")
@@ -1104,7 +1103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, why in summary.unavailable.items():
         print(f"fuzz: degradation {name} not run: {why}")
     if args.out is not None:
-        command = "python -m pipeline.fuzz " + " ".join(sys.argv[1:] if argv is None else argv)
+        command = "python -m tests.support.fuzz " + " ".join(sys.argv[1:] if argv is None else argv)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(results_markdown(summary, command.strip()), encoding="utf-8")
         print(f"fuzz: wrote {args.out}")

@@ -724,7 +724,7 @@ if __name__ == "__main__":
     import sys
 
     if len(sys.argv) not in (3, 4):
-        print("usage: python -m pipeline.render EXPECTED_DIR OUT_DIR [TEMPLATE_DOCX]")
+        print("usage: python -m tests.support.render EXPECTED_DIR OUT_DIR [TEMPLATE_DOCX]")
         sys.exit(2)
     files = render_all(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) == 4 else None)
     print(f"wrote {len(files)} reports to {sys.argv[2]}")

@@ -1,1 +1,0 @@
-"""Dagster definitions for xxgk: thin wrappers around the `pipeline` library."""

@@ -1,1 +1,0 @@
-"""Great Expectations suites for the rule catalogue, as code."""
