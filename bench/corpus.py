@@ -27,7 +27,7 @@ from tests.support import fuzz, render
 DEFAULT_SEED = 8000  # issue 8
 FORMAT_WEIGHTS = {"text": 0.40, "html": 0.30, "docx": 0.30}  # PDF is a fixed share on top (pdf_share)
 SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
-GENERATOR_SOURCES = ("pipeline/fuzz.py", "pipeline/render.py")
+GENERATOR_SOURCES = ("tests/support/fuzz.py", "tests/support/render.py")
 
 
 @dataclass(frozen=True)

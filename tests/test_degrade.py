@@ -1,4 +1,4 @@
-"""Degradations (pipeline/degrade.py): each really has the property it is named for, the comparison of
+"""Degradations (tests/support/degrade.py): each really has the property it is named for, the comparison of
 degraded renderings tells a miss (NULL) from a wrong value, and a few seeds per degradation read back
 with no wrong value and no crash (the CI profile; `make fuzz-long` runs them over thousands of cases)."""
 

@@ -4,7 +4,7 @@ show exactly those verdicts, not assessable included. Each warehouse is built in
 the files, then the rest), so the verdicts compared are those of an incremental run.
 
 Corpora: the seeds, the real fixtures and the wild crawled pages of ../shared (skipped without it),
-and a fuzz corpus made by the generator (pipeline/fuzz.py), degraded cases among them."""
+and a fuzz corpus made by the generator (tests/support/fuzz.py), degraded cases among them."""
 
 import html
 import re

@@ -1,4 +1,4 @@
-"""Scanned-report fixtures (pipeline/scans.py): each output really has the property it is made for.
+"""Scanned-report fixtures (tests/support/scans.py): each output really has the property it is made for.
 
 Exact properties, fast: the scanner's draws stay in their ranges, an image-only PDF has its pages and no
 text layer, a garbled text layer holds no template word and little plausible CJK while the page looks as

@@ -1,6 +1,6 @@
 """Degradations: what crawlers, converters, copyists and people make of a published report.
 
-The round-trip fuzzer (`pipeline/fuzz.py`) renders clean publications (`pipeline/render.py`). Real
+The round-trip fuzzer (`tests/support/fuzz.py`) renders clean publications (`tests/support/render.py`). Real
 collections hold what the world made of them (spec Appendix B and C; `../shared/fixtures/wild/`). Each
 degradation is one named function taking a rendering (for a name: the numbers) and a seeded
 `random.Random`, returning what the pipeline then reads (`Output`: bytes and the format to read them as):

@@ -15,7 +15,7 @@ lying headers, abbreviated agency names. Each case draws one from its seed (the 
 scored apart (`check_degraded`): a number where another or none was expected is wrong, as everywhere,
 but a cell left NULL where a number was expected is a miss, counted as the share of cells left NULL.
 
-Scanned renderings (the pseudo-format `scanned`, `pipeline/scans.py`) are the case printed to PDF and
+Scanned renderings (the pseudo-format `scanned`, `tests/support/scans.py`) are the case printed to PDF and
 scanned: an image-only PDF, a garbled font map, a scan under a garbled OCR layer or the report as one
 image, for a `scan_fraction` of the cases (OCR costs seconds a page). Scored as degradations, except that
 a quarantine (a scan the pipeline cannot read yet) is every cell missed, not a crash (`check_scanned`).
@@ -59,7 +59,7 @@ Key = tuple[str, str, str]  # (table, row, column); ("meta", "agency", "") for t
 FORMATS = ("text", "html", "docx", "pdf")
 DEFAULT_FORMATS = ("text", "html", "docx")
 DEGRADED = "degraded"  # pseudo-format: the degradation drawn from the case's seed
-SCANNED = "scanned"  # pseudo-format: the case printed to PDF and scanned (pipeline/scans.py), for a sampled share
+SCANNED = "scanned"  # pseudo-format: the case printed to PDF and scanned (tests/support/scans.py), for a sampled share
 DEGRADATIONS = degrade.DEGRADATIONS
 # How often each degradation is drawn for a case (the PDF-based ones cost a LibreOffice run, 2-4 s)
 DEGRADATION_WEIGHTS = {
@@ -928,7 +928,7 @@ def results_markdown(summary: Summary, command: str, first: int = 20) -> str:
     lines = [
         "# Round-trip fuzzing results",
         "",
-        f"Written by `{command}` (pipeline/fuzz.py); regenerate it, do not edit it by hand.",
+        f"Written by `{command}` (tests/support/fuzz.py); regenerate it, do not edit it by hand.",
         "",
         "| | |",
         "|---|---|",
@@ -983,11 +983,11 @@ def _degradation_markdown(summary: Summary) -> list[str]:
         "",
         "## Degradations",
         "",
-        "Renderings as crawlers, converters, copyists and people leave them (pipeline/degrade.py). A value where",
+        "Renderings as crawlers, converters, copyists and people leave them (tests/support/degrade.py). A value where",
         "another or none was expected is a wrong cell (must be 0); a cell left NULL where a value was expected is",
         "a miss, allowed: the NULL share is misses / expected cells with a value (agency kind and name included",
         "for abbreviated names). A rendering counts under every degradation of its recipe. Scanned renderings",
-        "(pipeline/scans.py) count a quarantine as every cell missed: OCR may not read them (yet).",
+        "(tests/support/scans.py) count a quarantine as every cell missed: OCR may not read them (yet).",
         "",
         "| degradation | renderings (alone) | cells with a value | wrong cells | crashes | NULL share | mean s |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -1058,7 +1058,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         choices=(*FORMATS, DEGRADED, *DEGRADATIONS, SCANNED),
         help="formats, degradations, 'degraded' (the degradation each case's seed draws), or 'scanned' "
-        "(a scan of the case, pipeline/scans.py); default: text, html, docx, pdf, degraded, scanned",
+        "(a scan of the case, tests/support/scans.py); default: text, html, docx, pdf, degraded, scanned",
     )
     parser.add_argument("--pdf-fraction", type=float, default=0.01, help="share of cases also rendered as PDF")
     parser.add_argument(

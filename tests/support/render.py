@@ -1,7 +1,7 @@
 """Render a report's numbers (the expected-JSON shape) as text, HTML, DOCX or PDF, the way agencies publish.
 
 Used to build format fixtures from the seeds (`make fixtures`, tests) and by the fuzz generator
-(`pipeline/fuzz.py`). The output is deliberately as messy as real pages: site chrome and scripts around
+(`tests/support/fuzz.py`). The output is deliberately as messy as real pages: site chrome and scripts around
 the report, merged header cells, line breaks and no-break spaces inside labels and cells, GBK encoding;
 text dumps in the four layouts of the seeds (spec §5, Appendix B). Every quirk is an explicit option
 (`CellStyle`, `TextOptions`), so a rendering is a pure function of the numbers and its options.
