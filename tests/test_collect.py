@@ -196,7 +196,7 @@ def test_the_sources_file_is_checked(tmp_path: Path) -> None:
 
 
 def test_xxgk_collect_says_what_is_wrong_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    from pipeline.cli import main
+    from xxgk.cli import main
 
     bad = tmp_path / "sources.yaml"
     bad.write_text("sources:\n  - name: a b\n    start_url: http://x/\n", encoding="utf-8")
@@ -210,7 +210,7 @@ def test_xxgk_collect_says_what_is_wrong_in_one_line(tmp_path: Path, capsys: pyt
 def test_xxgk_collect_reports_each_source(
     tmp_path: Path, documents: Documents, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipeline.cli import main
+    from xxgk.cli import main
 
     monkeypatch.setenv("XXGK_COLLECT_DELAY_SECONDS", "0.01")
     monkeypatch.setenv("XXGK_COLLECT_TIMEOUT_SECONDS", "0.8")

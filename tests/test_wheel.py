@@ -46,7 +46,7 @@ def test_the_wheel_runs_the_seeds_outside_the_checkout(tmp_path: Path) -> None:
     run = [
         str(python),
         "-m",
-        "pipeline.cli",
+        "xxgk.cli",
         "run",
         "--raw-dir",
         str(raw),
@@ -56,7 +56,7 @@ def test_the_wheel_runs_the_seeds_outside_the_checkout(tmp_path: Path) -> None:
     done = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path / "work")
     assert done.returncode == 0, done.stderr[-2000:]
     count = subprocess.run(
-        [str(python), "-m", "pipeline.cli", "sql", "select count(*), count(value) from v_report_cells",
+        [str(python), "-m", "xxgk.cli", "sql", "select count(*), count(value) from v_report_cells",
          "--warehouse", str(tmp_path / "work" / "w.duckdb")],
         capture_output=True, text=True, cwd=tmp_path / "work", check=True,
     ).stdout  # fmt: skip
