@@ -3,20 +3,16 @@
 import dagster as dg
 
 from assets.automation import collect_job, new_report_files, nightly, nightly_collection, warehouse_job
-from assets.collect import collected_reports
 from assets.distributed import distributed_warehouse_job
-from assets.ingest import parsed_reports, raw_reports, report_cells
-from assets.quality import coverage_gaps, data_docs, dq_results
+from assets.graph import ALL_ASSETS, ASSET_CHECKS
 from assets.resources import build_resources
 from pipeline.settings import Settings
-
-ALL_ASSETS = [collected_reports, raw_reports, parsed_reports, report_cells, dq_results, data_docs]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
-        asset_checks=[coverage_gaps],
+        asset_checks=ASSET_CHECKS,
         jobs=[warehouse_job, collect_job, distributed_warehouse_job],
         schedules=[nightly_collection, nightly],
         sensors=[new_report_files],

@@ -10,8 +10,10 @@ docs/distributed.md for a multi-machine deployment.
 
 import dagster as dg
 
-from assets.collect import OFFLINE_ASSETS, collected_reports
-from pipeline import store
+from assets.collect import OFFLINE_ASSETS
+from assets.graph import ALL_ASSETS, ASSET_CHECKS
+from assets.plan import plan_run
+from assets.resources import build_resources
 from pipeline.settings import Settings
 
 
@@ -38,30 +40,25 @@ distributed_warehouse_job = dg.define_asset_job(
 
 
 def job_for_workers() -> dg.JobDefinition:
-    """The job as workers rebuild it (`dg.reconstructable`): from the code location's definitions."""
-    from assets.definitions import defs
-
+    """The job as workers rebuild it (`dg.reconstructable`): the asset graph with this process's settings."""
+    defs = dg.Definitions(
+        assets=ALL_ASSETS, asset_checks=ASSET_CHECKS, jobs=[distributed_warehouse_job],
+        resources=build_resources(Settings.from_env()),
+    )  # fmt: skip
     return defs.resolve_job_def("distributed_warehouse_job")
 
 
 def run_on_cluster(settings: Settings, address: str, instance: dg.DagsterInstance) -> bool:
-    """Everything new or stale (the nightly plan) as one run of `distributed_warehouse_job` on the Dask
-    scheduler at `address`. The instance must be persistent (DAGSTER_HOME) and the workers must see
-    the same XXGK_* settings and storage as this process."""
-    from assets.automation import add_partitions, partitions_tags, unparsed_span
-    from assets.definitions import ALL_ASSETS
-    from assets.ingest import parsed_reports
-
-    sources = store.scan(settings)
-    add_partitions(instance, sources)
-    span = unparsed_span(instance, settings, sources)
+    """The plan of a run now (`assets.plan.plan_run`, as for `xxgk run` and the nightly schedule) as one
+    run of `distributed_warehouse_job` on the Dask scheduler at `address`. The instance must be
+    persistent (DAGSTER_HOME) and the workers must see the same XXGK_* settings and storage as this
+    process."""
+    plan = plan_run(settings, instance, force=True)
     with dg.execute_job(
         dg.reconstructable(job_for_workers),
         instance=instance,
-        tags=partitions_tags(span) if span else None,
-        asset_selection=None
-        if span
-        else [a.key for a in ALL_ASSETS if a is not parsed_reports and a is not collected_reports],
+        tags=plan.tags or None,
+        asset_selection=plan.assets,
         run_config={"execution": {"config": {"cluster": {"existing": {"address": address}}}}},
         raise_on_error=False,
     ) as result:

@@ -31,8 +31,8 @@ import pypdfium2
 
 from bench.common import Section, Table, Target, log, median, section_markdown
 from pipeline.parse import parse_document
+from pipeline.read import layout, read_document
 from pipeline.read import pdf as pdf_reader
-from pipeline.read import read_document
 from pipeline.settings import PROJECT_ROOT, Settings
 from tests.support.scans import pdf_text
 
@@ -177,11 +177,11 @@ def profile_stages(data: bytes, repeats: int = 3) -> list[tuple[str, float]]:
             text = timed("pypdfium2: load every page, its text", textpage.get_text_range)
             if pdf_reader._is_table_page(text):
                 edges = timed("table pages: path segments into ruling lines", pdf_reader._ruling_edges, page)
-                tables = timed("table pages: pdfplumber's table finder on them", pdf_reader._statistics_tables, edges)
+                tables = timed("table pages: pdfplumber's table finder on them", layout.statistics_tables, edges)
                 if tables:
                     glyphs = timed("table pages: glyph boxes", pdf_reader._glyphs, page, textpage)
                     timed(
-                        "table pages: glyphs into cells and text lines", pdf_reader._grid_lines, tables, glyphs, number
+                        "table pages: glyphs into cells and text lines", layout.grid_lines, tables, glyphs, number
                     )
             textpage.close()
             page.close()

@@ -52,7 +52,7 @@ def require_shared(*parts: str) -> Path:
 
 
 def materialize_into(raw_dir: Path, warehouse: Path, **overrides: object) -> dg.ExecuteInProcessResult:
-    from assets.automation import materialize_all
+    from assets.plan import materialize_all
 
     settings = Settings.from_env(raw_dir=raw_dir, warehouse=warehouse, **overrides)
     return materialize_all(settings, dg.DagsterInstance.ephemeral())

@@ -41,7 +41,7 @@ def browse(url: str, profile: Path) -> str:
 @pytest.fixture(scope="module")
 def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
     """A persistent Dagster instance that has materialised every asset and check over the seeds."""
-    from assets.automation import materialize_all
+    from assets.plan import materialize_all
 
     home = tmp_path_factory.mktemp("dagster_home")
     raw = home / "raw"

@@ -16,8 +16,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.automation import materialize_all
 from assets.ingest import PARSE_SHARDS
+from assets.plan import materialize_all
 from pipeline.settings import PROJECT_ROOT, Settings
 from tests.conftest import SEED_DIR, SEEDS
 

@@ -17,8 +17,8 @@ import pytest
 from pipeline.document import Cell, Line, Lineage
 from pipeline.parse import parse_document
 from pipeline.read import read_document
+from pipeline.read.layout import strip_furniture
 from pipeline.read.ocr import PagePool, page_tiles, text_layer_is_plausible
-from pipeline.read.pdf import _strip_furniture
 from pipeline.settings import Settings
 from pipeline.sniff import sniff
 from tests.conftest import materialize_into, require_shared
@@ -148,7 +148,7 @@ def test_ocr_page_numbers_that_lost_a_dash_are_page_furniture() -> None:
         [_line("四、结转下年度继续办理", 4), _line("103", 4)],
     ]
     # numbering starts after a cover: page 2 prints 3, page 3 prints 4
-    kept = [[line.text for line in page] for page in _strip_furniture(pages)]
+    kept = [[line.text for line in page] for page in strip_furniture(pages)]
     assert kept == [
         ["淮安市人民政府", "正文"],
         ["行政许可 447228", "第二十条第（六）项"],

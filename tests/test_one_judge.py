@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.automation import materialize_all
+from assets.plan import materialize_all
 from bench.corpus import render_reports
 from expectations.suites import validate
 from pipeline import quality, warehouse

@@ -8,9 +8,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.automation import materialize_all, new_report_files, nightly
+from assets.automation import new_report_files, nightly
 from assets.definitions import build_definitions
 from assets.ingest import report_documents
+from assets.plan import materialize_all
 from assets.resources import ReportSource
 from pipeline import warehouse
 from pipeline.settings import Settings

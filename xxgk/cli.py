@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import store, warehouse
+from pipeline import warehouse
 from pipeline.settings import Settings, SettingsError
 
 
@@ -43,14 +43,14 @@ def _instance():  # type: ignore[no-untyped-def]
 
 
 def run(settings: Settings, verbose: bool = False, dask: str | None = None, force: bool = False) -> int:
-    """Everything new or stale, in-process (or on a Dask cluster): the same plan as the nightly
-    schedule, then a summary."""
+    """The plan of a run now (`assets.plan.plan_run`, the nightly schedule's), in-process or on a Dask
+    cluster, then a summary."""
     import warnings
 
     import dagster as dg
 
     warnings.filterwarnings("ignore", category=dg.BetaWarning)  # backfill_policy: not the user's concern
-    from assets.automation import materialize_all
+    from assets.plan import materialize_plan, plan_run
 
     if not settings.raw_dir.is_dir():
         raise UserError(f"raw directory {settings.raw_dir} does not exist")
@@ -58,16 +58,18 @@ def run(settings: Settings, verbose: bool = False, dask: str | None = None, forc
         warehouse.connect(settings.warehouse, wait_seconds=settings.lock_wait_seconds).close()
     except warehouse.WarehouseBusy as exc:
         raise UserError(str(exc), 3) from exc
-    if not force and nothing_new(settings):
+    if dask and not os.environ.get("DAGSTER_HOME"):
+        raise UserError("--dask needs a persistent Dagster instance: set DAGSTER_HOME (docs/distributed.md)")
+    instance = _instance()
+    plan = plan_run(settings, instance, force)
+    if plan.empty:
         print("nothing new: every file is parsed by this parser version and loaded (--force runs anyway)")
     elif dask:
-        if not os.environ.get("DAGSTER_HOME"):
-            raise UserError("--dask needs a persistent Dagster instance: set DAGSTER_HOME (docs/distributed.md)")
         from assets.distributed import run_on_cluster
 
-        if not run_on_cluster(settings, dask, _instance()):
+        if not run_on_cluster(settings, dask, instance):
             raise UserError("the run failed; see the Dagster run log", 1)
-    elif not materialize_all(settings, _instance(), verbose).success:
+    elif not materialize_plan(settings, instance, plan, verbose).success:
         raise UserError("the run failed; see the log above (-v shows every step)", 1)
     con = warehouse.connect(settings.warehouse, read_only=True)
     try:
@@ -75,17 +77,6 @@ def run(settings: Settings, verbose: bool = False, dask: str | None = None, forc
     finally:
         con.close()
     return 0
-
-
-def nothing_new(settings: Settings) -> bool:
-    """The nightly schedule's test, without a Dagster instance: every file's content has a bundle of
-    this parser version, the warehouse reflects the folder (`assets.automation.warehouse_lag`) and
-    the Data Docs site that `xxgk docs` points to exists."""
-    from assets.automation import warehouse_lag
-
-    sources = store.scan(settings)
-    parsed = all(store.has_bundle(settings, s.sha256) for s in sources)
-    return parsed and settings.data_docs_index.exists() and warehouse_lag(settings, sources) is None
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")

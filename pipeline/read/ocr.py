@@ -16,6 +16,7 @@ import numpy as np
 
 from pipeline.document import Document, Line
 from pipeline.normalise import label_key, normalise_text
+from pipeline.read.layout import Glyph, grid_lines, statistics_tables, strip_furniture
 
 # Rendering resolution for OCR: 200 dpi reads 10.5 pt report text and table digits reliably.
 OCR_DPI = 200
@@ -189,7 +190,6 @@ def ocr_glyphs(image: np.ndarray, scale: float, threads: int = 0) -> list:
 
 def _spread(text: str, box: tuple[float, float, float, float], confidence: float) -> list:
     """A box's text as glyphs spread evenly over its width (points), each with the box's confidence."""
-    from pipeline.read.pdf import Glyph
 
     text = text.strip()
     if not text:
@@ -320,12 +320,11 @@ def page_lines(image: np.ndarray, number: int, scale: float, threads: int = 0) -
     and OCR confidence."""
     import cv2
 
-    from pipeline.read.pdf import _grid_lines, _statistics_tables
 
     upright, _ = deskew(image)
     ink = _ink(_gray(upright))
     horizontal, vertical = _line_masks(ink)
-    tables = _statistics_tables(_edges(horizontal, vertical, scale))
+    tables = statistics_tables(_edges(horizontal, vertical, scale))
     # Text ink: the ink without the ruling lines (widened: a scanned line is ragged at its edges). Only
     # long horizontal runs are rules here: closed up, the top strokes of '7228' run 50 pixels too.
     width = upright.shape[1]
@@ -334,7 +333,7 @@ def page_lines(image: np.ndarray, number: int, scale: float, threads: int = 0) -
     rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     glyphs, readings = reread_cells(upright, text_ink, tables, ocr_glyphs(upright, scale, threads), scale, threads)
-    return _grid_lines(tables, glyphs, number, readings)
+    return grid_lines(tables, glyphs, number, readings)
 
 
 def render_page(page: Any, dpi: int = OCR_DPI) -> tuple[np.ndarray, float]:
@@ -385,7 +384,6 @@ def read_image(data: bytes, settings: Any) -> Document:
     by OCR. A tall image is cut into page-sized pieces at blank bands (`page_tiles`), each read as a page.
     Box units are points at the resolution the file states (else `settings.ocr_dpi`), from the top of
     the piece."""
-    from pipeline.read.pdf import _strip_furniture
 
     image = decode_image(data)
     scale = _stated_dpi(data, settings.ocr_dpi) / POINTS_PER_INCH
@@ -393,7 +391,7 @@ def read_image(data: bytes, settings: Any) -> Document:
     with PagePool(settings.ocr_workers, len(tiles)) as pool:
         futures = [pool.submit(tile, number, scale) for number, tile in enumerate(tiles, 1)]
         pages = [future.result() for future in futures]
-    lines = [line for page in _strip_furniture(pages) for line in page]
+    lines = [line for page in strip_furniture(pages) for line in page]
     meta = {"ocr_pages": ",".join(str(n) for n in range(1, len(tiles) + 1))}
     return Document("image", lines, pages=len(tiles), meta=meta)
 

@@ -12,22 +12,18 @@ real ruled table (no paths, or a one-column box) falls back to its text layer, w
 tokenizer reads like any text dump.
 """
 
-import bisect
 import ctypes
 import math
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future
-from typing import NamedTuple
 
 import pypdfium2
 import pypdfium2.raw as pdfium
-from pdfplumber.table import Table, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
-from pdfplumber.utils import filter_edges
 
-from pipeline.document import Cell, Document, Line, Lineage, UnreadableDocument
+from pipeline.document import Document, Line, UnreadableDocument
 from pipeline.normalise import label_key
 from pipeline.read import ocr
+from pipeline.read.layout import Glyph, grid_lines, statistics_tables, strip_furniture
 from pipeline.read.text import text_lines
 from pipeline.settings import Settings
 
@@ -42,21 +38,6 @@ _TABLE_MARKERS = (
     "尚未审结",
     "予以公开",
 )
-# Page furniture: "- 3 -", "第 3 页", "第3页 共6页", "3/6" (decorated), or a bare "3".
-# OCR drops a dash of "- 4 -" as often as not: one dash is decoration enough.
-_DECORATED_PAGE_NUMBER = re.compile(
-    r"^\s*([-—–]\s*\d{1,4}\s*[-—–]?|\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*[/／]\s*\d{1,4})\s*$"
-)
-_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
-# The number of a page-number line, bare or decorated: what the page sequence is judged on.
-_EDGE_NUMBER = re.compile(r"^\s*(?:[-—–]|第)?\s*(\d{1,4})\s*(?:[-—–]|页.*)?\s*$")
-# A "table" narrower than this many columns is a page border or a boxed paragraph, not statistics.
-_MIN_TABLE_COLUMNS = 2
-# Inside a table cell, glyphs closer than this (in ems of their font size) belong to one word: justified
-# full-width digits sit 0.7 em apart ("３ ０９７"); values of two columns are far further apart.
-_WORD_GAP_EM = 0.8
-# Glyphs whose baselines are this close (points) share a line (pdfplumber's 3 pt, on tops).
-_LINE_TOLERANCE = 3.0
 # A path segment whose ends differ by less than this (points) across its direction is a ruling line.
 _AXIS_TOLERANCE = 0.01
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -64,25 +45,6 @@ _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_FORM_DEPTH = 32
 
 Matrix = tuple[float, float, float, float, float, float]
-
-
-class Glyph(NamedTuple):
-    """One character as drawn: pdfium's loose box (advance width, the font's ascent to descent), in
-    top-down page coordinates (points from the media box's top left), and its size in points."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    middle: float  # vertical centre: which table cell the glyph sits in
-    baseline: float  # which text line it is on: fonts of one line differ in ascent, not in baseline
-    size: float
-    confidence: float | None = None  # OCR: the engine's confidence in the box the glyph came from
-
-
-Point = tuple[float, float]
-BBox = tuple[float, float, float, float]
 
 
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:
@@ -163,66 +125,6 @@ def _ruling_edges(page: pypdfium2.PdfPage) -> list[dict]:
     return edges
 
 
-def _intersection_cells(intersections: dict[Point, dict[str, list[dict]]]) -> list[BBox]:
-    """pdfplumber's `intersections_to_cells`, the same cells in the same order: from each
-    intersection, the smallest rectangle whose corners are intersections joined by common edges. Its
-    version turns a point's edges into a set of bboxes again for every pair of points it compares
-    (four fifths of its table finding on a report page); here each point's sets are made once."""
-
-    def bboxes(edges: list[dict]) -> set[BBox]:
-        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
-
-    vertical = {point: bboxes(found["v"]) for point, found in intersections.items()}
-    horizontal = {point: bboxes(found["h"]) for point, found in intersections.items()}
-    points = sorted(intersections)  # by x, then y
-    columns: dict[float, list[Point]] = {}
-    rows: dict[float, list[Point]] = {}
-    for point in points:
-        columns.setdefault(point[0], []).append(point)  # each top to bottom
-        rows.setdefault(point[1], []).append(point)  # each left to right
-    cells = []
-    for point in points:
-        column, row = columns[point[0]], rows[point[1]]
-        below = column[column.index(point) + 1 :]
-        right = row[row.index(point) + 1 :]
-        cell = next(
-            (
-                (point[0], point[1], right_point[0], below_point[1])
-                for below_point in below
-                if vertical[point] & vertical[below_point]
-                for right_point in right
-                if horizontal[point] & horizontal[right_point]
-                and (corner := (right_point[0], below_point[1])) in intersections
-                and vertical[corner] & vertical[right_point]
-                and horizontal[corner] & horizontal[below_point]
-            ),
-            None,
-        )
-        if cell is not None:
-            cells.append(cell)
-    return cells
-
-
-def _find_tables(edges: list[dict]) -> list[Table]:
-    """pdfplumber's table finder ("lines" strategy, default settings) on pdfium's edges: edges
-    snapped and joined, their intersections, the cells those describe, cells grouped into tables."""
-    settings = TableSettings()
-    edges = filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter) + filter_edges(
-        edges, "h", min_length=settings.edge_min_length_prefilter
-    )
-    edges = merge_edges(
-        edges,
-        snap_x_tolerance=settings.snap_x_tolerance,
-        snap_y_tolerance=settings.snap_y_tolerance,
-        join_x_tolerance=settings.join_x_tolerance,
-        join_y_tolerance=settings.join_y_tolerance,
-    )
-    edges = filter_edges(edges, min_length=settings.edge_min_length)
-    intersections = edges_to_intersections(edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
-    # Table reads its page only to extract text, which is done here from pdfium's glyphs instead.
-    return [Table(None, cells) for cells in cells_to_tables(_intersection_cells(intersections))]  # type: ignore[arg-type]
-
-
 def _glyphs(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage) -> list[Glyph]:
     """Every character pdfium found on the page, except the spaces and line breaks it generates."""
     left, _, _, top = page.get_mediabox()
@@ -267,109 +169,6 @@ def _glyphs(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage) -> list[Gl
     return glyphs
 
 
-def _glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
-    """Glyphs grouped into lines: baselines chained within 3 pt, each line left to right."""
-    lines: list[list[Glyph]] = []
-    last = None
-    for glyph in sorted(glyphs, key=lambda g: g.baseline):
-        if last is None or glyph.baseline > last + _LINE_TOLERANCE:
-            lines.append([])
-        lines[-1].append(glyph)
-        last = glyph.baseline
-    return [sorted(line, key=lambda g: g.x0) for line in lines]
-
-
-def _line_text(line: list[Glyph]) -> str:
-    """A line's words joined by single spaces: a word ends at a space glyph, at a gap over 0.8 em, or
-    where the next glyph steps back or off the baseline (pdfplumber's word rules)."""
-    words: list[str] = []
-    word = ""
-    previous: Glyph | None = None
-    for glyph in line:
-        if glyph.text.isspace():
-            words.append(word)
-            word, previous = "", None
-            continue
-        if previous is not None and (
-            glyph.x0 < previous.x0
-            or glyph.x0 > previous.x1 + _WORD_GAP_EM * previous.size
-            or abs(glyph.baseline - previous.baseline) > _LINE_TOLERANCE
-        ):
-            words.append(word)
-            word = ""
-        word += glyph.text
-        previous = glyph
-    return " ".join(w for w in [*words, word] if w)
-
-
-def _confidence(glyphs: list[Glyph]) -> float | None:
-    """The lowest OCR confidence among the glyphs (None for a text layer)."""
-    scores = [g.confidence for g in glyphs if g.confidence is not None]
-    return round(min(scores), 4) if scores else None
-
-
-def _statistics_tables(edges: list[dict]) -> list[Table]:
-    """The real (multi-column) tables those ruling lines draw; none for no lines or only boxes."""
-    # Table.rows is recomputed from the cells on every access: read once per table.
-    return [t for t in _find_tables(edges) if max(map(len, (r.cells for r in t.rows)), default=0) >= _MIN_TABLE_COLUMNS]
-
-
-def _grid_lines(
-    tables: list[Table],
-    glyphs: list[Glyph],
-    number: int,
-    readings: dict[tuple[float, ...], tuple[str, ...]] | None = None,
-) -> list[Line]:
-    """Grid rows of the tables, their cells' text from the glyphs inside them, interleaved with the
-    text lines outside the tables by vertical position. `readings`: OCR's readings of cells, by bbox."""
-    readings = readings or {}
-    by_middle = sorted(glyphs, key=lambda g: g.middle)
-    middles = [g.middle for g in by_middle]
-    placed: list[tuple[float, Line]] = []
-    for t_index, table in enumerate(tables):
-        for r_index, row in enumerate(table.rows):  # a property computed from the cells: once per table
-            cells = []
-            for c_index, bbox in enumerate(row.cells):
-                if bbox is None:  # part of a merged cell, emitted at its origin
-                    continue
-                x0, cell_top, x1, cell_bottom = bbox
-                # A glyph belongs to the cell its centre falls in (half-open, as in pdfplumber).
-                inside = [
-                    g
-                    for g in by_middle[bisect.bisect_left(middles, cell_top) : bisect.bisect_left(middles, cell_bottom)]
-                    if x0 <= (g.x0 + g.x1) / 2 < x1
-                ]
-                text = "\n".join(_line_text(line) for line in _glyph_lines(inside))
-                lineage = Lineage(
-                    page=number,
-                    table=t_index,
-                    row=r_index,
-                    col=c_index,
-                    bbox=tuple(bbox),
-                    ocr_confidence=_confidence(inside),
-                    ocr_readings=readings.get(tuple(bbox)),
-                )
-                cells.append(Cell(text, lineage))
-            if cells:
-                placed.append((row.bbox[1], Line(cells, grid=True)))
-
-    boxes = [t.bbox for t in tables]  # a property computed from every cell on each access: once here
-    outside = [
-        g
-        for g in glyphs
-        if not any(x0 - 1 <= g.x0 and g.x1 <= x1 + 1 and t - 1 <= g.top <= b + 1 for x0, t, x1, b in boxes)
-    ]
-    for line in _glyph_lines(outside):
-        text = _line_text(line).strip()
-        if text:
-            box = (line[0].x0, min(g.top for g in line), max(g.x1 for g in line), max(g.bottom for g in line))
-            bbox = tuple(round(v, 2) for v in box)
-            lineage = Lineage(page=number, bbox=bbox, ocr_confidence=_confidence(line))
-            placed.append((bbox[1], Line([Cell(text, lineage)])))
-    placed.sort(key=lambda item: item[0])
-    return [line for _, line in placed]
-
-
 def _open(data: bytes) -> pypdfium2.PdfDocument:
     try:
         return pypdfium2.PdfDocument(data)
@@ -377,32 +176,6 @@ def _open(data: bytes) -> pypdfium2.PdfDocument:
         if "password" in str(exc).lower():
             raise UnreadableDocument("encrypted_pdf", "the PDF is password-protected") from exc
         raise UnreadableDocument("broken_pdf", f"the PDF cannot be opened ({exc})") from exc
-
-
-def _strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
-    """Drop page numbers printed at the top or bottom of pages. A decorated one ("- 3 -", "第3页") always
-    goes; a bare number only when edge numbers (bare, or decorated on other pages: OCR may drop the
-    decoration of some) follow the page sequence on at least two pages (numbering may start after a
-    cover), since otherwise it may be a table value ending the page."""
-    offsets: dict[int, set[int]] = {}
-    for page, lines in enumerate(pages, 1):
-        for edge in (0, -1):
-            bare = _EDGE_NUMBER.match(lines[edge].text) if lines else None
-            if bare and int(bare[1]) >= 1:
-                offsets.setdefault(int(bare[1]) - page, set()).add(page)
-    sequence = [offset for offset, seen in offsets.items() if len(seen) >= 2]
-    out = []
-    for page, lines in enumerate(pages, 1):
-        keep = list(lines)
-        for edge in (0, -1):
-            if not keep:
-                break
-            text = keep[edge].text
-            bare = _BARE_NUMBER.match(text)
-            if _DECORATED_PAGE_NUMBER.match(text) or (bare and int(bare[1]) >= 1 and int(bare[1]) - page in sequence):
-                keep.pop(edge)
-        out.append(keep)
-    return out
 
 
 def _is_table_page(text: str) -> bool:
@@ -451,11 +224,11 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
                     lines = None
                     if table_pages < settings.max_table_pages and _is_table_page(text):
                         table_pages += 1
-                        tables = _statistics_tables(_ruling_edges(page))
+                        tables = statistics_tables(_ruling_edges(page))
                         if tables:
                             textpage = page.get_textpage()
                             try:
-                                lines = _grid_lines(tables, _glyphs(page, textpage), number)
+                                lines = grid_lines(tables, _glyphs(page, textpage), number)
                             finally:
                                 textpage.close()
                     pages.append(lines if lines is not None else text_lines(text, page=number))
@@ -466,6 +239,6 @@ def read_pdf(data: bytes, settings: Settings) -> Document:
         pdf.close()
     if not has_text and not any(pages):
         raise UnreadableDocument("no_text_layer", "the PDF has no text layer and OCR found no text on its pages")
-    lines = [line for page_lines in _strip_furniture(pages) for line in page_lines]
+    lines = [line for page_lines in strip_furniture(pages) for line in page_lines]
     meta = {"ocr_pages": ",".join(map(str, ocr_pages))} if ocr_pages else {}
     return Document("pdf", lines, pages=len(pages), meta=meta)
