@@ -4,12 +4,14 @@ bundle (pipeline/store.py); the caller only learns what became of each file.
 Reading is CPU-bound Python (a GIL per process), so the cores are used by processes, not threads. The
 workers are spawned, not forked: a process that has used polars or DuckDB threads cannot be forked
 safely. Spawning costs a second or two per worker, paid once: the pool lives as long as the process and
-serves every parse step of a run. A handful of files is parsed in the calling process instead.
+serves every parse step of a run. A handful of files is parsed in the calling process instead, or, off
+the main thread (where SIGALRM cannot limit a file's time), in a watched child (`pipeline/watchdog.py`).
 """
 
 import atexit
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -19,6 +21,7 @@ from pipeline import store
 from pipeline.ingest import Outcome, process
 from pipeline.settings import Settings
 from pipeline.sniff import SourceFile
+from pipeline.watchdog import Watchdog
 
 # Below this many files a pool costs more (spawning, importing) than it saves.
 MIN_FILES_FOR_POOL = 16
@@ -83,6 +86,15 @@ def parse_all(sources: Iterable[SourceFile], settings: Settings) -> Iterator[Par
     """Parse and store every file, yielding each as it finishes (not in order)."""
     todo = list(sources)
     workers = workers_for(settings, len(todo))
+    if not workers and threading.current_thread() is not threading.main_thread() and settings.seconds_per_file > 0:
+        # no SIGALRM off the main thread (a Dask worker's task): the time limit is a child's deadline
+        watchdog = Watchdog(settings)
+        try:
+            for source in todo:
+                yield Parsed(source, *watchdog.parse(source))
+        finally:
+            watchdog.stop()
+        return
     if not workers:
         for source in todo:
             yield parse_and_store(source, settings)
