@@ -131,8 +131,6 @@ def plan_run(settings: Settings, instance: dg.DagsterInstance, force: bool = Fal
     if span:
         return RunPlan(span, offline, f"{len(span)} report documents to parse")
     lag = warehouse_lag(settings, sources)
-    if lag is None and validate and not settings.data_docs_index.exists():
-        lag = "no Data Docs site yet"
     if lag is None and not force:
         return RunPlan(reason=f"nothing new: {len(sources)} files, all parsed by {parser_version()} and loaded")
     return RunPlan([], [k for k in offline if k != parsed_reports.key], lag or "forced")

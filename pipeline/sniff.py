@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.read.text import decode_text
+from pipeline.read.decode import decode
 from pipeline.settings import Settings
 
 
@@ -67,7 +67,7 @@ def sniff(path: Path, settings: Settings) -> SourceFile:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return SourceFile(path, digest, len(data), "legacy_office")
     try:
-        text = decode_text(data)
+        text = decode(data)
     except UnicodeDecodeError:
         return quarantined("unknown_format", f"{path.name} is neither PDF, DOCX, HTML nor text in UTF-8/UTF-16/GB18030")
     stripped = text.lstrip()

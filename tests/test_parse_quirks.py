@@ -234,14 +234,14 @@ def test_invisible_space_after_a_cell_note_does_not_split_the_row() -> None:
 def test_utf16_without_bom_and_almost_no_ascii_is_decoded() -> None:
     """A BOM-less UTF-16 dump with full-width digits has too few NUL bytes for the NUL-pattern check;
     its code units are still plainly CJK text (found by fuzzing: seed 538 as text)."""
-    from pipeline.read.text import decode_text
+    from pipeline.read.decode import decode
 
     overview = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，推进政务公开。" * 60  # a long first paragraph
     text = report_text().replace("本年度共收到申请 0 件。", overview)
     text = text.translate(str.maketrans("0123456789 ", "０１２３４５６７８９\u3000")).replace("\u3000", "\u200b\u3000")
     for encoding in ("utf-16-le", "utf-16-be"):
-        assert decode_text(text.encode(encoding)) == text
-    assert decode_text(text.encode("gb18030")) == text  # GB18030 is not taken for UTF-16
+        assert decode(text.encode(encoding)) == text
+    assert decode(text.encode("gb18030")) == text  # GB18030 is not taken for UTF-16
     report = parse_document(read_document(text.encode("utf-16-le"), "text"))
     assert cell(report, "proactive", "administrative_licensing", "decisions").value == 120
 

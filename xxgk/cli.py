@@ -61,7 +61,8 @@ def run(settings: Settings, verbose: bool = False, dask: str | None = None, forc
     if dask and not os.environ.get("DAGSTER_HOME"):
         raise UserError("--dask needs a persistent Dagster instance: set DAGSTER_HOME (docs/distributed.md)")
     instance = _instance()
-    plan = plan_run(settings, instance, force)
+    # the Data Docs site `xxgk docs` points to is part of what a run leaves: none yet, a run builds it
+    plan = plan_run(settings, instance, force or not settings.data_docs_index.exists())
     if plan.empty:
         print("nothing new: every file is parsed by this parser version and loaded (--force runs anyway)")
     elif dask:

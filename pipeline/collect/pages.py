@@ -8,7 +8,7 @@ from urllib.parse import urldefrag, urljoin
 
 from bs4 import BeautifulSoup
 
-from pipeline.read.html import decode_html
+from pipeline.read.decode import decode, meta_charset
 
 # What a disclosure annual-report item is called: …政府信息公开工作年度报告, …政务公开年报, …信息公开情况总结,
 # and a cover letter carrying one (关于报送…年度报告的函); not a 政府工作报告 nor a notice.
@@ -74,13 +74,9 @@ class Page:
 
 
 def decode_page(body: bytes, content_type: str | None) -> str:
+    """The page's text: the charset of the HTTP header, else of its meta tag (`pipeline.read.decode`)."""
     declared = _CHARSET.search(content_type or "")
-    if declared:
-        try:
-            return body.decode(declared.group(1))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_html(body)
+    return decode(body, declared.group(1) if declared else meta_charset(body), errors="replace")
 
 
 def read_page(url: str, body: bytes, content_type: str | None = None) -> Page:

@@ -10,6 +10,7 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from pipeline.document import Cell, Document, Line, Lineage
+from pipeline.read.decode import decode, meta_charset
 from pipeline.settings import Settings
 
 _SKIP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "head", "select", "button", "svg"}
@@ -17,27 +18,12 @@ _BLOCK = {
     "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
     "footer", "nav", "tr", "td", "th", "center", "blockquote", "pre", "dt", "dd", "hr", "form", "main",
 }  # fmt: skip
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _MAX_SPAN = 100  # rowspan/colspan beyond this is malformed markup, not a table
 
 
 def decode_html(data: bytes) -> str:
-    """BOM first, then a declared charset, then UTF-8, then GB18030 (covers GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    declared = _CHARSET.search(data[:4096])
-    candidates = [declared.group(1).decode("ascii").lower()] if declared else []
-    candidates += ["utf-8", "gb18030"]
-    for encoding in candidates:
-        if encoding in ("gb2312", "gbk"):
-            encoding = "gb18030"
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("gb18030", errors="replace")
+    """The page's text: its declared charset first, never failing (`pipeline.read.decode`)."""
+    return decode(data, meta_charset(data), errors="replace")
 
 
 def _span(tag: Tag, name: str) -> int:
