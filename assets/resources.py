@@ -1,8 +1,12 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
+from pipeline import warehouse
 from pipeline.settings import Settings
 
 
@@ -22,10 +26,26 @@ class ReportSource(dg.ConfigurableResource):
         )
 
 
+class WarehouseResource(DuckDBResource):
+    """The warehouse as a `DuckDBResource` whose connections wait for another writer the one way every
+    caller does (`pipeline.warehouse.connect`, up to `lock_wait_seconds`, then a clear error), not with
+    dagster-duckdb's own ten retries."""
+
+    lock_wait_seconds: float = 30.0
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:  # type: ignore[override]
+        con = warehouse.connect(Path(self.database), wait_seconds=self.lock_wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
         "report_source": ReportSource(
             raw_dir=str(settings.raw_dir), warehouse=str(settings.warehouse), sources_file=str(settings.sources_file)
         ),
-        "duckdb": DuckDBResource(database=str(settings.warehouse)),
+        "duckdb": WarehouseResource(database=str(settings.warehouse), lock_wait_seconds=settings.lock_wait_seconds),
     }

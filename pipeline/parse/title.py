@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from pipeline.document import Document
+from pipeline.narrative.template_era import period_year
 from pipeline.normalise import normalise_text
 from pipeline.parse.model import Section
 
@@ -18,7 +19,6 @@ _TITLE = re.compile(
 )
 _SAYS_REPORT = re.compile(rf"(?:19|20)\d{{2}}年度?.{{0,40}}?{_REPORT_NAME}|{_REPORT_NAME}")
 _HEADING_PREFIX = re.compile(r"^.*?(总体情况|年度报告)")
-_PERIOD = re.compile(r"统计期限自((?:19|20)\d{2})年1月1日")
 
 
 def read_title(doc: Document, sections: dict[int, Section]) -> tuple[str | None, int | None, str | None]:
@@ -33,8 +33,7 @@ def read_title(doc: Document, sections: dict[int, Section]) -> tuple[str | None,
         if found:
             return found
     whole = "\n".join(line.text for line in doc.lines[:80])
-    period = _PERIOD.search(re.sub(r"\s+", "", normalise_text(whole)))
-    return None, int(period[1]) if period else None, None
+    return None, period_year(whole), None
 
 
 def named_in(text: str) -> tuple[str, int, str] | None:
