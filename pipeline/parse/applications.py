@@ -8,7 +8,6 @@ down the columns over every row still open. What no rule decides stays NULL with
 import itertools
 import re
 import statistics
-from dataclasses import dataclass
 
 from pipeline.catalogue import (
     ALL_APPLICATION_ROWS,
@@ -17,19 +16,17 @@ from pipeline.catalogue import (
     TEMPLATE_2021_23ROW,
     TEMPLATES,
     ApplicationRow,
-    Template,
 )
 from pipeline.document import Line
-from pipeline.normalise import ABSENT, UNREADABLE, label_key
+from pipeline.normalise import ABSENT, label_key
+from pipeline.parse.arithmetic import COLUMNS, WIDTH, h2_holds
 from pipeline.parse.cells import cut_cells, digit_pieces, token_cell, unreadable_cell
-from pipeline.parse.digits import Group, Span, segmentations, values_of
+from pipeline.parse.digits import Group, segmentations, values_of
+from pipeline.parse.joint_cuts import OpenRow, resolve_open_rows
 from pipeline.parse.labels import EXACT, GROUP_CHARS, best_match
 from pipeline.parse.model import (
     APPLICATIONS,
-    BY_LABEL,
-    BY_POSITION_VERIFIED,
     SPLIT_BY_COUNT,
-    SPLIT_BY_RULE,
     ParsedCell,
     ParseIssue,
     Section,
@@ -45,11 +42,9 @@ from pipeline.parse.tokens import (
     tokenize,
     values_before_labels,
 )
+from pipeline.parse.torn import read_flipped, read_in_order, torn_unless_verified
 
-COLUMNS = [c.key for c in APPLICANT_COLUMNS]
-_WIDTH = len(COLUMNS)
-_ROW_CUTS = (Group(_WIDTH, summed=True),)
-_MAX_COMBINATIONS = 20_000  # readings of the open rows tried together against H1/H3
+_ROW_CUTS = (Group(WIDTH, summed=True),)
 # Words of the 三(六) sub-row labels: printed, they say 三(六) is split into three rows.
 _SUB_ROW_MARKERS = (
     "逾期不补正",
@@ -62,16 +57,6 @@ _SUB_ROW_MARKERS = (
 
 def _header_columns(header_key: str) -> list[str]:
     return [c.key for c in APPLICANT_COLUMNS if any(label_key(a) in header_key for a in (c.label, *c.aliases))]
-
-
-@dataclass
-class _OpenRow:
-    """A row whose digits ran together, with every cut that satisfies H2."""
-
-    row: ApplicationRow
-    tokens: list[Token]
-    pieces: tuple[str, ...]
-    cuts: list[tuple[Span, ...]]
 
 
 def parse_applications(lines: list[Line], section: Section | None) -> tuple[list, list, str | None]:
@@ -136,8 +121,8 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     if "3.6" in found and split:
         issues.append(ParseIssue(APPLICATIONS, "3.6", "mixed_layout", "both 三(六) as one row and its sub-rows"))
     if section is not None and flipped is not None:
-        return _flipped(found, sequence, template, issues), issues, layout
-    in_order = _read_in_order(sequence, template, issues)
+        return read_flipped(found, sequence, template, issues), issues, layout
+    in_order = read_in_order(sequence, template, issues)
     if in_order is not None:
         return in_order, [i for i in issues if i.code != "unmatched_values"], layout
 
@@ -146,7 +131,7 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     # Rows with a count printed with a leading zero ('00', '01') ran cells together: they say nothing
     # about the table's width.
     widths = [
-        len(fit(r.values, _WIDTH))
+        len(fit(r.values, WIDTH))
         for r in found.values()
         if not any((d := t.digits) and len(d) > 1 and d.startswith("0") for t in r.values)
     ]
@@ -160,7 +145,7 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
     elif table_lacks_column and _lacks_other(found):
         missing_col = "other"
     cells: dict[str, list[ParsedCell]] = {}
-    open_rows: list[_OpenRow] = []
+    open_rows: list[OpenRow] = []
     columns = _layout_columns(list(found.values()), lines)
     # A run with fewer digits than cells ('0000' for seven) shows the page drops blank cells: then no run
     # can be trusted to hold seven cells ('350002964' cuts by H2 as 3 50 0 0 2 9 64 when it was 35 0 0 0 ·
@@ -169,9 +154,9 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
         r.code
         for r in template.application_rows
         if (run := found.get(r.key)) is not None
-        and (p := digit_pieces(fit(run.values, _WIDTH))) is not None
-        and len(fit(run.values, _WIDTH)) < _WIDTH
-        and len("".join(p)) < _WIDTH
+        and (p := digit_pieces(fit(run.values, WIDTH))) is not None
+        and len(fit(run.values, WIDTH)) < WIDTH
+        and len("".join(p)) < WIDTH
     ]
     for row in template.application_rows:
         run = found.get(row.key)
@@ -179,10 +164,10 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
             issues.append(ParseIssue(APPLICATIONS, row.key, "row_missing", f"no row {row.code} {row.label}"))
             cells[row.key] = [ParsedCell(APPLICATIONS, row.key, c, None, ABSENT) for c in COLUMNS]
             continue
-        values = fit(run.values, _WIDTH)
+        values = fit(run.values, WIDTH)
         pieces = digit_pieces(values)
         # Cells run together: the section shows it (glued digits, leading zeros), or one token holds a row.
-        if len(values) < _WIDTH and pieces is not None and (glued or len(values) == 1) and not table_lacks_column:
+        if len(values) < WIDTH and pieces is not None and (glued or len(values) == 1) and not table_lacks_column:
             if short:
                 detail = (
                     f"{row.code}: '{' '.join(pieces)}' not cut: the table drops blank cells (row "
@@ -191,8 +176,8 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
                 issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_segmentation", detail))
                 cells[row.key] = [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
                 continue
-            plain = segmentations(pieces, (Group(_WIDTH),), limit=1)
-            if len(plain) == 1 and _h2_holds(values_of(pieces, plain[0])):
+            plain = segmentations(pieces, (Group(WIDTH),), limit=1)
+            if len(plain) == 1 and h2_holds(values_of(pieces, plain[0])):
                 cells[row.key] = cut_cells(APPLICATIONS, row.key, COLUMNS, values, plain[0], SPLIT_BY_COUNT)
             elif len(plain) == 1:
                 # One digit a cell, yet 总计 is not the sum: a blank cell the crawl dropped (its digits then
@@ -202,22 +187,22 @@ def parse_applications(lines: list[Line], section: Section | None) -> tuple[list
                 issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_segmentation", detail))
                 cells[row.key] = [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
             else:
-                open_rows.append(_OpenRow(row, values, pieces, segmentations(pieces, _ROW_CUTS)))
+                open_rows.append(OpenRow(row, values, pieces, segmentations(pieces, _ROW_CUTS)))
             continue
         placed = None
-        if len(values) == _WIDTH and spread_over_lines(values) and columns is not None:
+        if len(values) == WIDTH and spread_over_lines(values) and columns is not None:
             placed = _by_column(values, lines, columns)  # the layout's columns give the order
         missing = missing_col if table_lacks_column else None
         cells[row.key] = _application_row(
             row, placed or values, missing, issues, ordered=placed is not None, lacks_column=table_lacks_column
         )
-    _resolve_open_rows(open_rows, cells, template, issues)
+    resolve_open_rows(open_rows, cells, template, issues)
     out = [c for row in template.application_rows for c in cells[row.key]]
     torn = [
-        r.code for r in template.application_rows if (run := found.get(r.key)) and len(fit(run.values, _WIDTH)) > _WIDTH
+        r.code for r in template.application_rows if (run := found.get(r.key)) and len(fit(run.values, WIDTH)) > WIDTH
     ]
     if section is not None and (torn or _merged_pipe_cells(lines[section.first_line + 1 : section.end_line])):
-        out = _torn_unless_verified(out, template, torn, issues)
+        out = torn_unless_verified(out, template, torn, issues)
     return out, issues, layout
 
 
@@ -233,224 +218,14 @@ def _merged_pipe_cells(lines: list[Line]) -> bool:
     )
 
 
-def _torn_unless_verified(
-    cells: list[ParsedCell], template: Template, torn: list[str], issues: list[ParseIssue]
-) -> list[ParsedCell]:
-    """A torn table (a row label followed by several rows' numbers, or merged markdown cells): the numbers a
-    label is followed by need not be its row's, even seven of them adding up. Kept only when every cell is
-    read and H2, H1 and H3 hold throughout; otherwise every cell is NULL."""
-    grid: dict[str, list[float | None]] = {}
-    for c in cells:
-        grid.setdefault(c.row_key, []).append(c.value)
-    if table_adds_up(grid, [r.key for r in template.leaves]):
-        return cells
-    where = f"rows {', '.join(torn[:4])} are followed by several rows' numbers" if torn else "cells merged"
-    issues.append(
-        ParseIssue(
-            APPLICATIONS,
-            None,
-            "unaligned_rows",
-            f"the table is torn ({where}): which numbers are whose is not known, and the rules do not confirm "
-            "a reading: every cell NULL",
-        )
-    )
-    return [
-        ParsedCell(APPLICATIONS, c.row_key, c.col_key, None, UNREADABLE, c.raw, c.lineage) if c.value is not None else c
-        for c in cells
-    ]
-
-
-def _flipped(
-    found: dict[str, Run],
-    sequence: list[tuple[Run, ApplicationRow | None]],
-    template: Template,
-    issues: list[ParseIssue],
-) -> list[ParsedCell]:
-    """Every row's numbers printed before its label: read that way only when it gives every row seven
-    numbers, H2 in each and H1/H3 in every column; otherwise the whole table is NULL (read the usual way,
-    each row would take the numbers of the row before it)."""
-    rows = template.application_rows
-    grid: dict[str, list[float | None]] = {}
-    for row in rows:
-        run = found.get(row.key)
-        if run is None or len(run.values) != _WIDTH:
-            break
-        grid[row.key] = [t.value.value if t.value else None for t in run.values]
-    complete = len(grid) == len(rows) and all(r is not None for r, _ in sequence)
-    if complete and table_adds_up(grid, [r.key for r in template.leaves]):
-        issues.append(
-            ParseIssue(
-                APPLICATIONS,
-                None,
-                "values_before_labels",
-                "every row's numbers stand before its label; read so, every row has seven numbers and H2, H1 "
-                "and H3 hold",
-            )
-        )
-        return [
-            token_cell(APPLICATIONS, r.key, c, t, BY_POSITION_VERIFIED)
-            for r in rows
-            for c, t in zip(COLUMNS, found[r.key].values, strict=True)
-        ]
-    issues.append(
-        ParseIssue(
-            APPLICATIONS,
-            None,
-            "values_before_labels",
-            "the numbers stand before their labels (the first follow only the header, the last label has none "
-            "after it), and read so the rows do not add up: every cell NULL",
-        )
-    )
-    return [ParsedCell(APPLICATIONS, r.key, c, None, UNREADABLE) for r in rows for c in COLUMNS]
-
-
-def _read_in_order(
-    sequence: list[tuple[Run, ApplicationRow | None]], template: Template, issues: list[ParseIssue]
-) -> list[ParsedCell] | None:
-    """A torn table (PDF-to-text, PDF-to-markdown): label and number cells came apart, so several rows'
-    numbers follow one label and some labels stand elsewhere. When the section holds exactly seven values
-    a row, every label printed before values sits where template order puts its row, and the rows then
-    satisfy H2 each and H1 and H3 in every column, the values are read in template order. Else None."""
-    rows = template.application_rows
-    values = [t for run, _ in sequence for t in run.values]
-    complete = all(row is not None and len(run.values) == _WIDTH for run, row in sequence)
-    if complete or len(values) != len(rows) * _WIDTH or any(t.value is None for t in values):
-        return None
-    index = {r.key: i for i, r in enumerate(rows)}
-    labelled: set[int] = set()
-    pos = 0
-    for run, row in sequence:
-        if row is not None:
-            if index.get(row.key, -1) * _WIDTH != pos:
-                return None
-            labelled.add(index[row.key])
-        pos += len(run.values)
-    grid = {r.key: [t.value.value for t in values[i * _WIDTH : (i + 1) * _WIDTH]] for i, r in enumerate(rows)}
-    if not table_adds_up(grid, [r.key for r in template.leaves]):
-        return None  # blanks (the rules cannot be assessed) or rows and columns that do not add up
-    placed = [r for i, r in enumerate(rows) if i not in labelled]
-    issues.append(
-        ParseIssue(
-            APPLICATIONS,
-            None,
-            "read_in_template_order",
-            f"labels and numbers came apart: {len(values)} values read as {len(rows)} rows in template order, "
-            f"{len(labelled)} rows anchored by their labels, H2 in every row and H1/H3 in every column holding; "
-            f"placed by order: {', '.join(r.code for r in placed)}",
-        )
-    )
-    return [
-        token_cell(APPLICATIONS, r.key, c, tok, BY_LABEL if i in labelled else BY_POSITION_VERIFIED)
-        for i, r in enumerate(rows)
-        for c, tok in zip(COLUMNS, values[i * _WIDTH : (i + 1) * _WIDTH], strict=True)
-    ]
-
-
-def _resolve_open_rows(
-    open_rows: list[_OpenRow], cells: dict[str, list[ParsedCell]], template: Template, issues: list[ParseIssue]
-) -> None:
-    """Cut each open row where H2 leaves one cut; where it leaves several, try the open rows together
-    against H1 and H3 in every column and keep a row's cut only if every consistent whole agrees on it."""
-    if not open_rows:
-        return
-    chosen: dict[str, tuple[Span, ...] | None] = {
-        o.row.key: (o.cuts[0] if len(o.cuts) == 1 else None) for o in open_rows
-    }
-    ambiguous = [o for o in open_rows if len(o.cuts) > 1]
-    joint_note = ""
-    if ambiguous and all(len(o.cuts) <= 64 for o in ambiguous):
-        combos = 1
-        for o in ambiguous:
-            combos *= len(o.cuts)
-        if combos <= _MAX_COMBINATIONS:
-            agreed = _agreed_by_columns(open_rows, ambiguous, cells, template)
-            if agreed is not None:
-                chosen.update(agreed)
-                joint_note = " and H1/H3 down the columns"
-    for o in open_rows:
-        key, code, run = o.row.key, o.row.code, " ".join(o.pieces)
-        cut = chosen[o.row.key]
-        if cut is not None:
-            values = values_of(o.pieces, cut)
-            rule = "H2" + (joint_note if len(o.cuts) > 1 else "")
-            issues.append(ParseIssue(APPLICATIONS, key, "split_by_rule", f"{code}: '{run}' cut as {values} ({rule})"))
-            cells[key] = cut_cells(APPLICATIONS, key, COLUMNS, o.tokens, cut, SPLIT_BY_RULE)
-            continue
-        if not o.cuts:
-            detail = f"{code}: no cut of '{run}' into {_WIDTH} cells satisfies H2 (总计 = the sum of the others)"
-        else:
-            shown = "; ".join(str(values_of(o.pieces, c)) for c in o.cuts[:4])
-            many = "over 64" if len(o.cuts) > 64 else str(len(o.cuts))
-            detail = f"{code}: '{run}' has {many} cuts that satisfy H2 ({shown}…); the columns do not decide"
-        issues.append(ParseIssue(APPLICATIONS, key, "ambiguous_segmentation", detail))
-        cells[key] = [unreadable_cell(APPLICATIONS, key, c, o.tokens) for c in COLUMNS]
-
-
-def _agreed_by_columns(
-    open_rows: list[_OpenRow], ambiguous: list[_OpenRow], cells: dict[str, list[ParsedCell]], template: Template
-) -> dict[str, tuple[Span, ...] | None] | None:
-    """The cut of each ambiguous row that every combination satisfying H1 and H3 agrees on (None where
-    they differ), or None when no combination satisfies them (a source error, or a misread row)."""
-    base: dict[str, list[float | None]] = {k: [c.value for c in row] for k, row in cells.items()}
-    for o in open_rows:
-        if len(o.cuts) == 1:
-            base[o.row.key] = [float(v) for v in values_of(o.pieces, o.cuts[0])]
-    leaves = [r.key for r in template.leaves]
-    consistent: list[tuple[tuple[Span, ...], ...]] = []
-    for combo in itertools.product(*(o.cuts for o in ambiguous)):
-        grid = dict(base)
-        for o, cut in zip(ambiguous, combo, strict=True):
-            grid[o.row.key] = [float(v) for v in values_of(o.pieces, cut)]
-        if _columns_hold(grid, leaves):
-            consistent.append(combo)
-            if len(consistent) > 64:
-                break
-    if not consistent:
-        return None
-    return {
-        o.row.key: (consistent[0][i] if all(c[i] == consistent[0][i] for c in consistent) else None)
-        for i, o in enumerate(ambiguous)
-    }
-
-
-def _columns_hold(grid: dict[str, list[float | None]], leaves: list[str], assessable: bool = False) -> bool:
-    """H3 (三(七) = the sum of the result rows) and H1 (一 + 二 = 三(七) + 四) in every column where every
-    cell they need holds a number (in every column at all when `assessable`)."""
-    total = grid.get("3.7") or [None] * _WIDTH
-    for c in range(_WIDTH):
-        h3 = [grid.get(k, [None] * _WIDTH)[c] for k in leaves] + [total[c]]
-        h1 = [grid.get(k, [None] * _WIDTH)[c] for k in ("1", "2", "3.7", "4")]
-        for needed in (h3, h1):
-            if any(v is None for v in needed) and assessable:
-                return False
-        if all(v is not None for v in h3) and sum(h3[:-1]) != h3[-1]:  # type: ignore[arg-type]
-            return False
-        if all(v is not None for v in h1) and h1[0] + h1[1] != h1[2] + h1[3]:  # type: ignore[operator]
-            return False
-    return True
-
-
-def table_adds_up(grid: dict[str, list[float | None]], leaves: list[str]) -> bool:
-    """Section 三 confirmed whole: every cell of every row read, 总计 the sum of each row (H2), and H3 and H1
-    in every column."""
-    rows = list(grid.values())
-    if any(v is None for row in rows for v in row):
-        return False
-    return all(_h2_holds(row) for row in rows) and _columns_hold(grid, leaves, assessable=True)  # type: ignore[arg-type]
-
-
 def _lacks_other(found: dict[str, Run]) -> bool:
     """Six values a row under a header naming seven: the table drops 其他 (seed 003, the usual variant) when,
     read so, 总计 is the sum of the others in every six-value row. A blank 总计 column (its six values the
     applicants) does not add up so unless every row is zero."""
-    rows = [[t.value.value for t in fit(r.values, _WIDTH) if t.value] for r in found.values()]
+    rows = [[t.value.value for t in fit(r.values, WIDTH) if t.value] for r in found.values()]
     # A blank or '/' among the applicants counts nothing; a row with a blank 总计 says nothing.
-    six = [r for r in rows if len(r) == _WIDTH - 1 and r[-1] is not None]
+    six = [r for r in rows if len(r) == WIDTH - 1 and r[-1] is not None]
     return bool(six) and all(sum(v or 0 for v in r[:-1]) == r[-1] for r in six)
-
-
-def _h2_holds(nums: list[int] | list[float]) -> bool:
-    return sum(nums[:-1]) == nums[-1]
 
 
 def _continues(previous: tuple[Run, ApplicationRow | None], run: Run) -> bool:
@@ -458,7 +233,7 @@ def _continues(previous: tuple[Run, ApplicationRow | None], run: Run) -> bool:
     the rest of the row's numbers with it ('1.申请人无正当理由逾期不补正、 0' / '行政机关不再处理其政府信息公开
     0 0 0 0 0 0'). Its text must be a piece of that row's label (group-label debris aside)."""
     before, row = previous
-    if row is None or len(before.values) + len(run.values) not in (_WIDTH - 1, _WIDTH):  # a table may lack a column
+    if row is None or len(before.values) + len(run.values) not in (WIDTH - 1, WIDTH):  # a table may lack a column
         return False
     piece = "".join(ch for ch in run.key if ch not in GROUP_CHARS)
     label = "".join(ch for ch in label_key(row.label) if ch not in GROUP_CHARS)
@@ -479,19 +254,19 @@ def _layout_columns(found: list[Run], lines: list[Line]) -> tuple[list[float], f
     unless at least three rows agree and the columns stand apart in order."""
     samples = []
     for run in found:
-        values = fit(run.values, _WIDTH)
-        if len(values) == _WIDTH and len({t.line for t in values}) == 1:
+        values = fit(run.values, WIDTH)
+        if len(values) == WIDTH and len({t.line for t in values}) == 1:
             cols = [_column(t, lines) for t in values]
             if None not in cols:
                 samples.append(cols)
     if len(samples) < 3:
         return None
-    centres = [statistics.median(c[i] for c in samples) for i in range(_WIDTH)]  # type: ignore[misc]
+    centres = [statistics.median(c[i] for c in samples) for i in range(WIDTH)]  # type: ignore[misc]
     gaps = [b - a for a, b in itertools.pairwise(centres)]
     if min(gaps) < 2:
         return None
     tolerance = min(gaps) / 2
-    agreeing = [c for c in samples if all(abs(c[i] - centres[i]) < tolerance for i in range(_WIDTH))]  # type: ignore[operator]
+    agreeing = [c for c in samples if all(abs(c[i] - centres[i]) < tolerance for i in range(WIDTH))]  # type: ignore[operator]
     return (centres, tolerance) if len(agreeing) >= 3 else None
 
 
@@ -504,11 +279,11 @@ def _by_column(values: list[Token], lines: list[Line], columns: tuple[list[float
         col = _column(tok, lines)
         if col is None:
             return None
-        nearest = min(range(_WIDTH), key=lambda i: abs(centres[i] - col))
+        nearest = min(range(WIDTH), key=lambda i: abs(centres[i] - col))
         if abs(centres[nearest] - col) >= tolerance or nearest in placed:
             return None
         placed[nearest] = tok
-    return [placed[i] for i in range(_WIDTH)]
+    return [placed[i] for i in range(WIDTH)]
 
 
 def _application_row(
@@ -522,7 +297,7 @@ def _application_row(
     """One row's cells from its values; `ordered` when the values were put in column order by where a
     layout dump printed them."""
     n = len(values)
-    if n == _WIDTH and not ordered and spread_over_lines(values):
+    if n == WIDTH and not ordered and spread_over_lines(values):
         nums = [t.value.value if t.value else None for t in values]
         if len(set(nums)) > 1 and (None in nums or sum(nums[:-1]) != nums[-1]):  # type: ignore[arg-type]
             lines = dict.fromkeys(t.line for t in values)
@@ -533,9 +308,9 @@ def _application_row(
             )
             issues.append(ParseIssue(APPLICATIONS, row.key, "unaligned_rows", detail))
             return [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
-    if n == _WIDTH:
+    if n == WIDTH:
         return [token_cell(APPLICATIONS, row.key, c, t) for c, t in zip(COLUMNS, values, strict=True)]
-    if n == _WIDTH - 1 and missing_col is None:
+    if n == WIDTH - 1 and missing_col is None:
         # One cell of a 7-column table left blank and dropped by the text dump: a blank 总计 always fits,
         # and so does almost any other position, so where the blank was cannot be known. So too when
         # every row has six values under a header naming seven (a whole column printed blank).
@@ -544,7 +319,7 @@ def _application_row(
         detail = f"{row.code}: 6 values ({raw}) in {where}; which cell is blank cannot be known"
         issues.append(ParseIssue(APPLICATIONS, row.key, "ambiguous_row", detail))
         return [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]
-    if n == _WIDTH - 1 and missing_col is not None:
+    if n == WIDTH - 1 and missing_col is not None:
         present = [c for c in COLUMNS if c != missing_col]
         issues.append(
             ParseIssue(
@@ -558,6 +333,6 @@ def _application_row(
         return [*out, ParsedCell(APPLICATIONS, row.key, missing_col, None, ABSENT)]
     raw = " ".join(t.value.raw for t in values if t.value)
     issues.append(
-        ParseIssue(APPLICATIONS, row.key, "value_count", f"{row.code}: {n} values for {_WIDTH} columns: {raw}")
+        ParseIssue(APPLICATIONS, row.key, "value_count", f"{row.code}: {n} values for {WIDTH} columns: {raw}")
     )
     return [unreadable_cell(APPLICATIONS, row.key, c, values) for c in COLUMNS]

@@ -17,7 +17,7 @@ from itertools import product
 
 from pipeline.catalogue import Template
 from pipeline.normalise import ABSENT, BLANK, NOT_APPLICABLE, NUMBER, UNREADABLE, ZERO, read_value
-from pipeline.parse.applications import table_adds_up
+from pipeline.parse.arithmetic import table_adds_up
 from pipeline.parse.model import (
     APPLICATIONS,
     OCR_READING_BY_RULE,
