@@ -50,14 +50,18 @@ def free_port() -> int:
 
 
 @pytest.fixture()
-def cluster(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+def cluster(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
     """A Dask scheduler and two single-threaded worker processes, with the run's settings in their
-    environment (as on remote machines), killed by PID afterwards."""
+    environment (as on remote machines), killed by PID afterwards. The seeds and a file that is not a
+    report are in the raw folder; a test may add files and settings (`request.param`: files, env)."""
+    extra_files, extra_env = getattr(request, "param", ({}, {}))
     raw = tmp_path / "raw"
     raw.mkdir()
     for name in SEEDS:
         shutil.copy(SEED_DIR / name, raw / name)
     (raw / "notes.json").write_text('{"not": "a report"}', encoding="utf-8")
+    for name, data in extra_files.items():
+        (raw / name).write_bytes(data() if callable(data) else data)
     home = tmp_path / "dagster_home"
     home.mkdir()
     env = {
@@ -66,6 +70,7 @@ def cluster(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         "XXGK_RAW_DIR": str(raw),
         "XXGK_WAREHOUSE": str(tmp_path / "dist" / "warehouse.duckdb"),
         "PYTHONPATH": str(PROJECT_ROOT),
+        **extra_env,
     }
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
@@ -137,3 +142,42 @@ def test_dask_cluster_builds_the_same_warehouse_as_in_process(
     assert distributed["cells"] and len(distributed["reports"]) == 5
     for name in QUERIES:
         assert distributed[name] == in_process[name], name
+
+
+def _slow_scan() -> bytes:
+    """A scanned report of 18 pages (the real PDF's six, three times): over a minute of OCR."""
+    import pypdfium2
+
+    from tests.conftest import require_shared
+    from tests.support.scans import image_only_pdf
+
+    real = require_shared("fixtures", "real", "szfgs2024.pdf")
+    pages = [page.render(scale=150 / 72).to_pil().convert("L") for page in pypdfium2.PdfDocument(str(real))]
+    return image_only_pdf(pages * 3, dpi=150)
+
+
+@pytest.mark.parametrize("cluster", [({"slow-scan.pdf": _slow_scan}, {"XXGK_SECONDS_PER_FILE": "20"})], indirect=True)
+def test_the_time_limit_holds_on_dask_workers(
+    cluster: tuple[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a Dask worker a step runs on a thread, where SIGALRM cannot limit a file's time: the file is read
+    by a watched child process instead, and a file over the limit is quarantined while the others load."""
+    address, env = cluster
+    for key in ("DAGSTER_HOME", "XXGK_RAW_DIR", "XXGK_WAREHOUSE", "XXGK_SECONDS_PER_FILE"):
+        monkeypatch.setenv(key, env[key])
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "xxgk"), "run", "--dask", address],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    # read in full, the scan would be a sixth report; over the limit, it is the second quarantined file
+    assert "reports read: 5 (0 partial), quarantined: 2" in done.stdout, done.stdout[-3000:]
+    con = duckdb.connect(env["XXGK_WAREHOUSE"], read_only=True)
+    try:
+        reason = con.execute(
+            "select reason_code, reason from quarantine where source_file = 'slow-scan.pdf'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert reason is not None and reason[0] == "timeout"
+    assert reason[1].startswith("slow-scan.pdf: reading took over 20 s")
