@@ -3,8 +3,10 @@
 Sections are found by title (whole lines, or inline in a flattened crawl), rows by label in template
 order, columns by canonical position; digit runs whose cells ran together are cut where the counts or
 the arithmetic rules allow one cut. What cannot be read unambiguously is recorded as a parse issue with
-the cell left NULL (never guessed, never coerced to 0). Modules: `tokens`, `labels`, `sections`,
-`title`, `digits`, `cells`, and one per table (`proactive`, `applications`, `review`).
+the cell left NULL (never guessed, never coerced to 0). A report before the 2019 format is read in its
+own outline instead (`early`: sections by their own titles, figures from its prose and 统计表).
+Modules: `tokens`, `labels`, `sections`, `title`, `digits`, `cells`, one per table (`proactive`,
+`applications` with `arithmetic`, `torn` and `joint_cuts` for section 三, `review`), `ocr_gate`, `early`.
 """
 
 from pipeline import agency as agency_metadata
