@@ -12,7 +12,7 @@ import dagster as dg
 
 from assets.collect import OFFLINE_ASSETS
 from assets.graph import ALL_ASSETS, ASSET_CHECKS
-from assets.plan import plan_run
+from assets.plan import RunPlan
 from assets.resources import build_resources
 from pipeline.settings import Settings
 
@@ -48,12 +48,10 @@ def job_for_workers() -> dg.JobDefinition:
     return defs.resolve_job_def("distributed_warehouse_job")
 
 
-def run_on_cluster(settings: Settings, address: str, instance: dg.DagsterInstance) -> bool:
-    """The plan of a run now (`assets.plan.plan_run`, as for `xxgk run` and the nightly schedule) as one
-    run of `distributed_warehouse_job` on the Dask scheduler at `address`. The instance must be
-    persistent (DAGSTER_HOME) and the workers must see the same XXGK_* settings and storage as this
-    process."""
-    plan = plan_run(settings, instance, force=True)
+def run_on_cluster(address: str, instance: dg.DagsterInstance, plan: RunPlan) -> bool:
+    """A run plan (`assets.plan.plan_run`, as for `xxgk run` and the nightly schedule) as one run of
+    `distributed_warehouse_job` on the Dask scheduler at `address`. The instance must be persistent
+    (DAGSTER_HOME) and the workers must see the same XXGK_* settings and storage as this process."""
     with dg.execute_job(
         dg.reconstructable(job_for_workers),
         instance=instance,

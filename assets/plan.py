@@ -136,28 +136,13 @@ def plan_run(settings: Settings, instance: dg.DagsterInstance, force: bool = Fal
     return RunPlan([], [k for k in offline if k != parsed_reports.key], lag or "forced")
 
 
-def collect_reports(
-    settings: Settings, instance: dg.DagsterInstance, verbose: bool = False
-) -> dg.ExecuteInProcessResult:
-    """In this process, the collection alone (`xxgk collect`): the same asset the nightly run materialises."""
-    with set_defs_state_storage(None):
-        return dg.materialize(
-            [collected_reports],
-            resources=build_resources(settings),
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
-        )
-
-
 def materialize_all(
-    settings: Settings, instance: dg.DagsterInstance, verbose: bool = False, validate: bool = True,
-    force: bool = True,
+    settings: Settings, instance: dg.DagsterInstance, verbose: bool = False, validate: bool = True
 ) -> dg.ExecuteInProcessResult:
-    """In this process, the plan of a run now (`plan_run`): partitions for new content, parsing of what
-    this parser version has not parsed, then loading and every rule check. `validate=False` leaves out
-    the Data Docs site (quick runs in tests); `force=False` does nothing when nothing is new."""
-    return materialize_plan(settings, instance, plan_run(settings, instance, force, validate), verbose)
+    """In this process, the plan of a run now (`plan_run`, forced: the unpartitioned steps run even when
+    nothing is new): partitions for new content, parsing of what this parser version has not parsed,
+    then loading and every rule check. `validate=False` leaves out the Data Docs site (quick runs)."""
+    return materialize_plan(settings, instance, plan_run(settings, instance, True, validate), verbose)
 
 
 def materialize_plan(

@@ -11,7 +11,7 @@ with documents as (
 totals as (
     select
         source_file,
-        max(value) filter (where row_key = '1') as received,
+        max(value) filter (where row_key = '1' and col_key = 'total') as received,
         max(value) filter (where row_key = '2') as carried_over,
         max(value) filter (where row_key = '3.1') as granted,
         max(value) filter (where row_key = '3.2') as partly_granted,
@@ -24,7 +24,8 @@ totals as (
         max(value) filter (where row_key = '4') as carried_forward,
         max(value) filter (where row_key = '1' and col_key = 'natural_person') as received_natural_person,
         -- a group sum is only known when none of its cells is blank or absent
-        count(*) filter (where row_key like '3.%' and row_key <> '3.7' and value is null) as blank_results
+        count(*) filter (where row_key like '3.%' and row_key <> '3.7' and value is null) as blank_results,
+        count(*) filter (where row_key like '3.3.%' and value is null) as blank_refused
     from application_cells
     where col_key = 'total' or (row_key = '1' and col_key = 'natural_person')
     group by source_file
@@ -40,7 +41,9 @@ review as (
         sum(value) filter (where row_key like 'litigation_%' and col_key = 'upheld') as litigation_upheld,
         sum(value) filter (where row_key like 'litigation_%' and col_key = 'corrected') as litigation_corrected,
         sum(value) filter (where row_key like 'litigation_%' and col_key = 'other') as litigation_other,
-        max(value) filter (where row_key = 'litigation_direct' and col_key = 'total') as litigation_direct_total
+        max(value) filter (where row_key = 'litigation_direct' and col_key = 'total') as litigation_direct_total,
+        case when count(*) filter (where row_key like 'litigation_%' and col_key = 'total' and value is null) = 0
+            then sum(value) filter (where row_key like 'litigation_%' and col_key = 'total') end as litigation_total
     from review_litigation_cells
     group by source_file
 )
@@ -50,6 +53,12 @@ select
     t.handled as requests_handled,  -- D, the denominator of the handling rates
     t.received,
     t.carried_over,
+    -- the counts of section 三 and 四 (总计 column) the rates rest on; a group sum NULL when a cell of it is blank
+    t.granted,
+    t.partly_granted,
+    case when t.blank_refused = 0 then t.refused end as refused,
+    t.not_held,
+    r.litigation_total,
     t.granted / nullif(t.handled, 0) as disclosure_rate,
     (t.granted + t.partly_granted) / nullif(t.handled, 0) as substantive_disclosure_rate,
     case when t.blank_results = 0 then t.refused / nullif(t.handled, 0) end as refusal_rate,

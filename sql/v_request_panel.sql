@@ -8,7 +8,7 @@
 --   statistics_table        the report's own 统计表 of indicators (before the 2019 format)
 --   prose+statistics_table  both, saying the same
 --   conflicting             the report states it with different values: the measure is NULL
--- A template report's prose is not used here: its figures may mean 一 or 一+二 (rule S5), the table says
+-- The template counts are v_request_metrics'. A template report's prose is not used here: its figures may mean 一 or 一+二 (rule S5), the table says
 -- which. Fees are stated only by the older reports. Rates only where both of their parts exist.
 create or replace view v_request_panel as
 with documents as (
@@ -32,34 +32,19 @@ chosen as (
     ) = 1
 ),
 
-request_cells as (
-    select
-        source_file,
-        max(value) filter (where row_key = '1') as requests_received,
-        max(value) filter (where row_key = '3.1') as requests_granted,
-        max(value) filter (where row_key = '3.2') as requests_partly_granted,
-        -- a group sum only when none of its cells is blank or absent
-        case when count(*) filter (where row_key like '3.3.%' and value is null) = 0
-            then sum(value) filter (where row_key like '3.3.%') end as requests_refused,
-        max(value) filter (where row_key = '3.4.1') as requests_not_held
-    from application_cells
-    where col_key = 'total'
-    group by source_file
-),
-
-dispute_cells as (
-    select
-        source_file,
-        max(value) filter (where row_key = 'administrative_review') as reviews,
-        case when count(*) filter (where row_key like 'litigation_%' and value is null) = 0
-            then sum(value) filter (where row_key like 'litigation_%') end as litigations
-    from review_litigation_cells
-    where col_key = 'total'
-    group by source_file
-),
-
 table_measures as (
-    unpivot (select * from request_cells full join dispute_cells using (source_file))
+    unpivot (
+        select
+            source_file,
+            received as requests_received,
+            granted as requests_granted,
+            partly_granted as requests_partly_granted,
+            refused as requests_refused,
+            not_held as requests_not_held,
+            review_total as reviews,
+            litigation_total as litigations
+        from v_request_metrics
+    )
     on requests_received, requests_granted, requests_partly_granted, requests_refused, requests_not_held,
         reviews, litigations
     into name measure value value

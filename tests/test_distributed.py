@@ -109,17 +109,24 @@ def cluster(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[st
             process.wait(timeout=30)
 
 
-def test_dask_cluster_builds_the_same_warehouse_as_in_process(
-    cluster: tuple[str, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    address, env = cluster
-    for key in ("DAGSTER_HOME", "XXGK_RAW_DIR", "XXGK_WAREHOUSE"):
-        monkeypatch.setenv(key, env[key])
+def run_on_cluster(address: str, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> subprocess.CompletedProcess:
+    """`xxgk run --dask ADDRESS` with the cluster's settings (also in this process, for reading the results)."""
+    for key, value in env.items():
+        if key.startswith("XXGK_") or key == "DAGSTER_HOME":
+            monkeypatch.setenv(key, value)
     done = subprocess.run(
         [str(Path(sys.executable).parent / "xxgk"), "run", "--dask", address],
         capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_dask_cluster_builds_the_same_warehouse_as_in_process(
+    cluster: tuple[str, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address, env = cluster
+    done = run_on_cluster(address, env, monkeypatch)
     assert "reports read: 5 (0 partial), quarantined: 1" in done.stdout, done.stderr[-6000:]
 
     # The steps ran on the cluster: the run's parse steps executed in worker processes.
@@ -163,13 +170,7 @@ def test_the_time_limit_holds_on_dask_workers(
     """On a Dask worker a step runs on a thread, where SIGALRM cannot limit a file's time: the file is read
     by a watched child process instead, and a file over the limit is quarantined while the others load."""
     address, env = cluster
-    for key in ("DAGSTER_HOME", "XXGK_RAW_DIR", "XXGK_WAREHOUSE", "XXGK_SECONDS_PER_FILE"):
-        monkeypatch.setenv(key, env[key])
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "xxgk"), "run", "--dask", address],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=900,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = run_on_cluster(address, env, monkeypatch)
     # read in full, the scan would be a sixth report; over the limit, it is the second quarantined file
     assert "reports read: 5 (0 partial), quarantined: 2" in done.stdout, done.stdout[-3000:]
     con = duckdb.connect(env["XXGK_WAREHOUSE"], read_only=True)

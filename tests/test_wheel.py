@@ -14,9 +14,17 @@ from tests.conftest import SEED_DIR, SEEDS
 
 
 def test_the_wheel_runs_the_seeds_outside_the_checkout(tmp_path: Path) -> None:
+    # Built from a copy of what the project declares: setuptools writes build/ into the source tree, and a
+    # stale build/lib there (a module since moved) would end up in the wheel.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT_ROOT / name, source / name)
+    for package in ("xxgk", "pipeline", "assets", "expectations", "sql"):
+        shutil.copytree(PROJECT_ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(PROJECT_ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(source)],
         check=True, capture_output=True, cwd=tmp_path,
     )  # fmt: skip
     (wheel,) = dist.glob("xxgk-*.whl")

@@ -68,7 +68,7 @@ def run(settings: Settings, verbose: bool = False, dask: str | None = None, forc
     elif dask:
         from assets.distributed import run_on_cluster
 
-        if not run_on_cluster(settings, dask, instance):
+        if not run_on_cluster(dask, instance, plan):
             raise UserError("the run failed; see the Dagster run log", 1)
     elif not materialize_plan(settings, instance, plan, verbose).success:
         raise UserError("the run failed; see the log above (-v shows every step)", 1)

@@ -106,8 +106,9 @@ class Collector:
                 self._attachment(source, report.url, report.text, url, run)
             queue += [link.url for link in page.next_pages(source.next_pattern) if link.url not in seen]
 
-    def _item(self, source: Source, url: str, title: str, referrer: str, run: SourceRun) -> None:
-        run.items += 1
+    def _fetch(self, source: Source, url: str, kind: str, title: str, referrer: str, run: SourceRun) -> Response | None:
+        """The document at `url`, asked for conditionally when an earlier fetch finished; None when it is
+        unchanged or could not be had (both recorded)."""
         before = self.ledger.get(url)
         finished = before is not None and before.done and before.http_status in (200, 304)
         answer = (
@@ -115,32 +116,33 @@ class Collector:
         )
         if answer.unchanged:
             run.unchanged += 1
-            self._record(source, answer, referrer, "item", title, keep=before)
-            return
+            self._record(source, answer, referrer, kind, title, keep=before)
+            return None
         if not answer.ok:
             run.errors.append(f"{url}: {answer.error or answer.status}")
-            self._record(source, answer, referrer, "item", title)
+            self._record(source, answer, referrer, kind, title)
+            return None
+        return answer
+
+    def _item(self, source: Source, url: str, title: str, referrer: str, run: SourceRun) -> None:
+        run.items += 1
+        answer = self._fetch(source, url, "item", title, referrer, run)
+        if answer is None:
             return
         page = read_page(answer.final_url, answer.body or b"", answer.headers.get("content-type"))
-        self._record(source, answer, referrer, "item", title or page.title, done=0)  # not done until attachments are in
-        file_name = self._keep(source, answer, title or page.title, run) if page.holds_report() else None
+        title = title or page.title
+        self._record(source, answer, referrer, "item", title, done=0)  # not done until attachments are in
+        file_name = self._keep(source, answer, title, run) if page.holds_report() else None
         for link in page.attachments():  # recorded under the item's title: it names the agency and year
-            self._attachment(source, link.url, title or page.title or link.text, url, run)
-        self._record(source, answer, referrer, "item", title or page.title, file_name=file_name)
+            self._attachment(source, link.url, title or link.text, url, run)
+        self._record(source, answer, referrer, "item", title, file_name=file_name)
 
     def _attachment(self, source: Source, url: str, title: str, referrer: str, run: SourceRun) -> None:
-        before = self.ledger.get(url)
-        answer = self.fetcher.get(url, before.etag if before else None, before.last_modified if before else None)
-        if answer.unchanged:
-            run.unchanged += 1
-            self._record(source, answer, referrer, "attachment", title, keep=before)
-            return
-        if not answer.ok:
-            run.errors.append(f"{url}: {answer.error or answer.status}")
-            self._record(source, answer, referrer, "attachment", title)
-            return
-        file_name = self._keep(source, answer, title, run)
-        self._record(source, answer, referrer, "attachment", title, file_name=file_name)
+        answer = self._fetch(source, url, "attachment", title, referrer, run)
+        if answer is not None:
+            self._record(
+                source, answer, referrer, "attachment", title, file_name=self._keep(source, answer, title, run)
+            )
 
     def _keep(self, source: Source, answer: Response, title: str, run: SourceRun) -> str:
         """Write the body into the raw folder once per content; the file's name."""

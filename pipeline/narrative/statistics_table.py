@@ -125,9 +125,6 @@ def read_statistics_table(section_no: int, body: str) -> TableReading | None:
             continue
         text, at = tokens[0]
         if len(tokens) == columns or one_column:
-            if len(tokens) > columns:
-                issues.append(f"{label}: {len(tokens)} figures for {columns} column(s)")
-                continue
             year_value = text
         elif columns == 2 and len(tokens) == 1 and "." not in text:
             cuts = _cuts(text)

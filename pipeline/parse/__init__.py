@@ -66,13 +66,12 @@ def parse_document(doc: Document) -> ParsedReport:
                 "font map): read by OCR; each cell keeps its box and confidence",
             )
         )
-    if not report.readable and (
-        (year is not None and year < FIRST_TEMPLATE_YEAR)
-        or "requests" in {s.topic for s in early_sections(printed).values()}
-    ):
-        # Before the 2019 format, or without its tables but in the older outline (依申请公开情况): rule C2
-        # says whether the format fits the year.
-        return _read_early(printed, report)
+    if not report.readable:
+        outline = early_sections(printed)
+        if (year is not None and year < FIRST_TEMPLATE_YEAR) or "requests" in {s.topic for s in outline.values()}:
+            # Before the 2019 format, or without its tables but in the older outline (依申请公开情况): rule
+            # C2 says whether the format fits the year.
+            return _read_early(printed, report, outline)
     _read_metadata(doc, report)
     report.figures = narrative.report_figures({n: sec.text for n, sec in sections.items()})
     if not report.readable:
@@ -110,10 +109,11 @@ def parse_document(doc: Document) -> ParsedReport:
     return report
 
 
-def _read_early(doc: Document, report: ParsedReport) -> ParsedReport:
-    """A report of the 2008 regulation: its own sections, the figures its prose and 统计表 state."""
+def _read_early(doc: Document, report: ParsedReport, outline: dict[int, Section] | None = None) -> ParsedReport:
+    """A report of the 2008 regulation: its own sections (`outline`, when already read), the figures its
+    prose and 统计表 state."""
     report.template = TEMPLATE_PRE_2019
-    report.sections = early_sections(doc)
+    report.sections = early_sections(doc) if outline is None else outline
     report.issues = [i for i in report.issues if i.code == "read_by_ocr"]
     _read_metadata(doc, report)
     if not any(n > 0 for n in report.sections):

@@ -8,6 +8,8 @@ the cover letter (函) of an archive item that carries the report after it stays
 printed after the last numbered section, unnumbered ('附件1：…统计表'), is a section of its own.
 """
 
+import bisect
+import itertools
 import re
 
 from pipeline.catalogue import EARLY_OUTLINE
@@ -48,22 +50,12 @@ def _title_at(text: str, position: int) -> tuple[str | None, int] | None:
 
 def early_sections(doc: Document) -> dict[int, Section]:
     """The report's sections by their own titles, numbered as printed (一 = 1); 0 = the preamble."""
-    full = "\n".join(line.text for line in doc.lines)
-    line_starts = []
-    at = 0
-    for line in doc.lines:
-        line_starts.append(at)
-        at += len(line.text) + 1
+    texts = [line.text for line in doc.lines]
+    full = "\n".join(texts)
+    line_starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
 
     def line_of(position: int) -> int:
-        lo, hi = 0, len(line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if line_starts[mid] <= position:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        return bisect.bisect_right(line_starts, position) - 1
 
     titles: list[tuple[int, int, int, str | None]] = []  # (start, end, number, topic)
     for m in _HEADING.finditer(full):
