@@ -40,9 +40,9 @@ def dq_results(
     ambiguity; reviewer verdicts from data/reviews.yaml are applied in `report_quality`. Each rule's
     check reports the stored verdicts over the whole warehouse.
     """
-    from expectations.suites import JUDGE_VERSION, Judge
+    from expectations.suites import JUDGE_VERSION, run_judge
 
-    judge = Judge()
+    judge = run_judge()
     with duckdb.get_connection() as con:
         reviews_changed = warehouse.load_reviews(con, load_reviews(report_source.settings().reviews_file))
         run = quality.judge_warehouse(con, judge.verdicts, JUDGE_VERSION, reviews_changed=reviews_changed)

@@ -9,6 +9,7 @@ import html
 import os
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,9 @@ def judged_columns(rule: Rule) -> list[str]:
 
 
 VERDICT_ROW = "verdict_row"  # position of a scope in the rule frame: how GX names the rows it rejects
+# The rejected rows by report and scope (what the Data Docs page lists) and position (what we read back).
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["source_file", "scope", VERDICT_ROW]}
+PASS_FAIL_FORMAT = {"result_format": "BOOLEAN_ONLY"}
 
 
 @dataclass(frozen=True)
@@ -159,12 +163,20 @@ class Judge:
         self._docs_root = docs_root
         self._keep = docs_root is not None
         self._gx_context: Any = None
+        self._datasource: Any = None
+        self._validations: dict[str, tuple[Any, Any]] = {}  # rule id → (validation definition, checkpoint)
 
     @property
     def _context(self) -> Any:
         # Made on first use: importing GX costs seconds, and a run with nothing to judge needs none.
         if self._gx_context is None:
             self._gx_context = _context(self._docs_root)
+        else:
+            # GX validates through its one "current project", the context made last: another judge's
+            # (the Data Docs') may have been made since.
+            from great_expectations.data_context.data_context.context_factory import project_manager
+
+            project_manager.set_project(self._gx_context)
         return self._gx_context
 
     def build_site(self, identifiers: list[Any]) -> Path:
@@ -191,13 +203,18 @@ class Judge:
         verdicts = numbered.with_columns(passed.alias("passed")).drop(VERDICT_ROW)
         return SuiteResult(rule.id, verdicts, identifier)
 
-    def _unexpected(self, rule: Rule, judged: pl.DataFrame) -> tuple[set[int], Any]:
-        """The rows of `judged` that GX finds unexpected under the rule's suite."""
+    def _validation(self, rule: Rule) -> tuple[Any, Any]:
+        """The rule's validation definition (and, keeping results, its checkpoint), registered in the
+        context once: registering saves the context's configuration, which costs more than validating."""
+        context = self._context  # made current (GX validates through its current context)
+        if rule.id in self._validations:
+            return self._validations[rule.id]
         import great_expectations as gx
         import great_expectations.expectations as gxe
 
-        context = self._context
-        datasource = context.data_sources.add_or_update_pandas("xxgk")
+        if self._datasource is None:  # once: replacing it would drop the rules registered before
+            self._datasource = context.data_sources.add_or_update_pandas("xxgk")
+        datasource = self._datasource
         asset = next((a for a in datasource.assets if a.name == rule.sql_name), None) or (
             datasource.add_dataframe_asset(name=rule.sql_name)
         )
@@ -215,31 +232,63 @@ class Judge:
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"xxgk.{rule.id}", data=batch_definition, suite=suite)
         )
-        # The rejected rows by report and scope (what the Data Docs page lists) and position (what we read back)
-        columns = ["source_file", "scope", VERDICT_ROW]
-        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": columns}
-        # Decimal values would reach GX's result serialiser, which inspects the call stack for each one.
-        judged = judged.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
-        data = {"dataframe": judged.to_pandas()}
-        identifier = None
+        checkpoint = None
         if self._keep:
             checkpoint = context.checkpoints.add_or_update(
                 gx.Checkpoint(
                     name=f"xxgk.{rule.id}",
                     validation_definitions=[definition],
                     actions=[],  # the site is built once for the suites rebuilt (build_data_docs)
-                    result_format=result_format,
+                    result_format=RESULT_FORMAT,
                 )
             )
+        self._validations[rule.id] = (definition, checkpoint)
+        return definition, checkpoint
+
+    def _unexpected(self, rule: Rule, judged: pl.DataFrame) -> tuple[set[int], Any]:
+        """The rows of `judged` that GX finds unexpected under the rule's suite."""
+        definition, checkpoint = self._validation(rule)
+        # Decimal values would reach GX's result serialiser, which inspects the call stack for each one.
+        judged = judged.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+        data = {"dataframe": judged.to_pandas()}
+        if checkpoint is not None:
             identifier, outcome = next(iter(checkpoint.run(batch_parameters=data).run_results.items()))
         else:
-            outcome = definition.run(batch_parameters=data, result_format=result_format)
+            # Most frames pass: a pass/fail answer costs half of one listing the rejected rows, which is
+            # asked for only when something failed. (Every expectation here judges each row on its own,
+            # with no `mostly`: the suite passes exactly when no row is rejected.)
+            identifier, outcome = None, definition.run(batch_parameters=data, result_format=PASS_FAIL_FORMAT)
+            if not outcome.success:
+                outcome = definition.run(batch_parameters=data, result_format=RESULT_FORMAT)
         rejected = {
             int(index[VERDICT_ROW])
             for result in outcome.results
             for index in (result.result.get("unexpected_index_list") or [])
         }
         return rejected, identifier
+
+
+@cache
+def run_judge() -> Judge:
+    """The judge of this process's runs: its GX context and registered suites are made once, so a
+    long-lived process (`xxgk watch`) pays for them once, not every run."""
+    return Judge()
+
+
+_DOCS_JUDGES: dict[Path, Judge] = {}
+_DOCS_JUDGES_KEPT = 4
+
+
+def docs_judge(root: Path) -> Judge:
+    """The judge keeping results for the Data Docs site under `root`, made once per process and root (a
+    file context and its registered checkpoints cost more than a small run's validations); made again
+    when the project folder it wrote is gone."""
+    judge = _DOCS_JUDGES.get(root)
+    if judge is None or not (root / "gx" / "great_expectations.yml").exists():
+        while len(_DOCS_JUDGES) >= _DOCS_JUDGES_KEPT:
+            _DOCS_JUDGES.pop(next(iter(_DOCS_JUDGES)))
+        judge = _DOCS_JUDGES[root] = Judge(root)
+    return judge
 
 
 def validate(rule: Rule, frame: pl.DataFrame) -> SuiteResult:
@@ -257,7 +306,7 @@ def build_data_docs(
     index = root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     results: list[SuiteResult] = []
     if frames or not index.exists():
-        judge = Judge(root)
+        judge = docs_judge(root)
         # The site shows one validation per suite: a suite rebuilt drops its earlier results, or every
         # night would render every night before it again (the build grew with each run).
         for rule in frames:
