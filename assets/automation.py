@@ -85,5 +85,3 @@ def nightly_collection(
     if not sources:
         return dg.SkipReason(f"no source listed in {settings.sources_file}")
     return dg.RunRequest()
-
-

@@ -103,6 +103,7 @@ def warehouse_lag(settings: Settings, sources: list[SourceFile]) -> str | None:
         return "the reviews file changed"
     return None
 
+
 @dataclass(frozen=True)
 class RunPlan:
     """What one run does: parse these partitions (a contiguous range of `report_documents`), materialise
@@ -129,7 +130,7 @@ def plan_run(settings: Settings, instance: dg.DagsterInstance, force: bool = Fal
     span = unparsed_span(instance, settings, sources)
     offline = [a.key for a in ALL_ASSETS if a is not collected_reports and (validate or a is not data_docs)]
     if span:
-        return RunPlan(span, offline, f"{len(span)} report documents to parse")
+        return RunPlan(span, offline, f"{len(span)} report document{'' if len(span) == 1 else 's'} to parse")
     lag = warehouse_lag(settings, sources)
     if lag is None and not force:
         return RunPlan(reason=f"nothing new: {len(sources)} files, all parsed by {parser_version()} and loaded")
@@ -164,3 +165,16 @@ def materialize_plan(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
         )
+
+
+def prepare_process(settings: Settings) -> None:
+    """Load now what a run otherwise loads on first use, for a process that runs many times (`xxgk
+    watch`): the judge (GX's import, its context, every rule's suite registered), jieba's dictionaries,
+    and the judge of an existing Data Docs site."""
+    from expectations.suites import docs_judge, run_judge
+    from pipeline.narrative.segmenter import tokenizer
+
+    run_judge().prepare()
+    tokenizer().initialize()
+    if settings.data_docs_index.exists():
+        docs_judge(settings.gx_root).prepare()

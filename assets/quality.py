@@ -47,7 +47,7 @@ def dq_results(
         reviews_changed = warehouse.load_reviews(con, load_reviews(report_source.settings().reviews_file))
         run = quality.judge_warehouse(con, judge.verdicts, JUDGE_VERSION, reviews_changed=reviews_changed)
         tallies = quality.rule_tallies(con)
-        listed = {rule.id: quality.failing_scopes(con, rule.id, MAX_LISTED) for rule in RULES}
+        listed = quality.failing_scopes(con, MAX_LISTED)
     context.log.info(
         f"judged {sum(run.scopes.values())} scopes ({'every report' if run.full else f'{run.reports} reports'}) "
         f"in {run.seconds_sql + run.seconds_judge:.1f} s"
@@ -83,7 +83,9 @@ def dq_results(
 
 
 @dg.asset(group_name="quality", deps=[dq_results], kinds={"great_expectations"})
-def data_docs(context: dg.AssetExecutionContext, report_source: ReportSource) -> dg.MaterializeResult:
+def data_docs(
+    context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
     """The Great Expectations Data Docs site: every rule's suite and its validation over all reports,
     with the failing scopes listed (beside the warehouse, by default
     data/gx/uncommitted/data_docs/local_site/index.html; `xxgk docs` prints the path).
@@ -98,13 +100,10 @@ def data_docs(context: dg.AssetExecutionContext, report_source: ReportSource) ->
     state_file = settings.gx_root / DOCS_STATE
     shown = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {}
     site_built = settings.data_docs_index.exists()
-    con = warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
-    try:
+    with duckdb.get_connection() as con:
         tallies = quality.rule_tallies(con)
         stale = [r for r in RULES if not site_built or shown.get(r.id) != tallies[r.id].failing_digest]
         frames = {rule: warehouse.rule_frame(con, rule) for rule in stale}
-    finally:
-        con.close()
     index, results = build_data_docs(frames, settings.gx_root, tallies)
     state_file.write_text(
         json.dumps({**shown, **{r.rule_id: tallies[r.rule_id].failing_digest for r in results}}, indent=1),

@@ -179,6 +179,11 @@ class Judge:
             project_manager.set_project(self._gx_context)
         return self._gx_context
 
+    def prepare(self) -> None:
+        """Import GX, make the context and register every rule's suite now rather than on first use."""
+        for rule in RULES:
+            self._validation(rule)
+
     def build_site(self, identifiers: list[Any]) -> Path:
         """Render the pages of these kept validations (and the index) into the Data Docs site."""
         sites = self._context.build_data_docs(resource_identifiers=identifiers or None)

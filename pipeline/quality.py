@@ -183,10 +183,15 @@ def rule_tallies(con: duckdb.DuckDBPyConnection) -> dict[str, RuleTally]:
     return {rule.id: found.get(rule.id, RuleTally(0, 0, 0, (), "")) for rule in RULES}
 
 
-def failing_scopes(con: duckdb.DuckDBPyConnection, rule_id: str, limit: int) -> list[tuple[str, str, str]]:
-    """The first failing scopes of one rule: source file, scope, details."""
-    return con.execute(
-        "select source_file, scope, details from dq_results where rule_id = $rule_id and passed = false "
-        "order by source_file, scope limit $limit",
-        {"rule_id": rule_id, "limit": limit},
+def failing_scopes(con: duckdb.DuckDBPyConnection, limit: int) -> dict[str, list[tuple[str, str, str]]]:
+    """Every rule's first failing scopes (source file, scope, details), in one query."""
+    rows = con.execute(
+        "select rule_id, source_file, scope, details from dq_results where passed = false "
+        "qualify row_number() over (partition by rule_id order by source_file, scope) <= $limit "
+        "order by rule_id, source_file, scope",
+        {"limit": limit},
     ).fetchall()
+    listed: dict[str, list[tuple[str, str, str]]] = {rule.id: [] for rule in RULES}
+    for rule_id, source_file, scope, details in rows:
+        listed.setdefault(rule_id, []).append((source_file, scope, details))
+    return listed

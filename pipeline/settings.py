@@ -63,6 +63,9 @@ class Settings:
     collect_timeout_seconds: float = 30.0
     collect_retries: int = 3
     collect_max_pages: int = 50
+    # `xxgk watch` looks at the raw folder this often, and runs once what it sees has stayed unchanged
+    # for one look (a file still being copied in is not read half-written).
+    watch_interval_seconds: float = 2.0
     # Progress bars on stderr for long loops (the CLI turns them on when stderr is a terminal).
     progress: bool = False
 

@@ -1,9 +1,11 @@
 """DuckDB: schema, label dimensions, per-report atomic loads, quarantine and the rules' quantities."""
 
+import hashlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -68,11 +70,35 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 SCHEMA_VERSION = "12"
 
 
+def schema_fingerprint() -> str:
+    """The schema as this package states it: tables, views and the label dimensions' rows."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for name in ("create_tables", *VIEWS):
+        digest.update(load_sql(name).encode())
+    for name, frame in sorted(dimension_frames().items()):
+        digest.update(name.encode())
+        digest.update(frame.write_csv().encode())
+    return digest.hexdigest()[:16]
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing and reload the label dimensions from the template catalogue. A
-    warehouse of an older schema is dropped and rebuilt: every table derives from the raw files."""
+    warehouse of an older schema is dropped and rebuilt: every table derives from the raw files.
+    A warehouse already in this package's schema, every table and view present, is left untouched:
+    every run starts here, and recreating two dozen views and reloading the dimensions costs more
+    than a small run's loading."""
+    fingerprint = schema_fingerprint()
     with transaction(con):
         con.execute("create table if not exists warehouse_meta (key varchar primary key, value varchar)")
+        held = con.execute("select value from warehouse_meta where key = 'schema_fingerprint'").fetchall()
+        present = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'main' and table_name in ?",
+            [list(PUBLIC_TABLES)],
+        ).fetchall()[0][0] + con.execute(
+            "select count(*) from duckdb_views() where schema_name = 'main' and view_name in ?", [list(VIEWS)]
+        ).fetchall()[0][0]
+        if held == [(fingerprint,)] and present == len(PUBLIC_TABLES) + len(VIEWS):
+            return
         found = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchone()
         if found is None or found[0] != SCHEMA_VERSION:
             for view in VIEWS:
@@ -87,13 +113,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             insert(con, name, frame)
         for view in VIEWS:
             con.execute(load_sql(view))
+        con.execute("insert or replace into warehouse_meta values ('schema_fingerprint', $v)", {"v": fingerprint})
+
+
+@cache
+def _region_frame() -> pl.DataFrame:
+    return pl.DataFrame(region_rows())
 
 
 def load_regions(con: duckdb.DuckDBPyConnection) -> None:
     """dim_regions: the whole division list (3,210 rows, ~380 kB of write-ahead log), written only when
     the table does not hold this package version's list yet. It is loaded after the reports, not with
     the label dimensions: a fresh warehouse's first report loads then do not wait behind it."""
-    frame = pl.DataFrame(region_rows())
+    frame = _region_frame()
     source = frame["source"][0]
     with transaction(con):
         held = con.execute("select count(*), min(source), max(source) from dim_regions").fetchall()

@@ -1,6 +1,7 @@
 """`xxgk`: build the warehouse and use it from a shell.
 
 xxgk run                      materialise everything new or stale over the raw folder
+xxgk watch                    stay loaded and run whenever the raw folder changes
 xxgk collect [--run]          collect reports from the portals of data/sources.yaml into the raw folder
 xxgk ingest FILE...           copy reports into the raw folder, then run
 xxgk status                   reports, quarantined files, failing rules
@@ -21,6 +22,7 @@ import duckdb
 
 from pipeline import warehouse
 from pipeline.settings import Settings, SettingsError
+from xxgk.summary import summary
 
 
 class UserError(Exception):
@@ -74,7 +76,7 @@ def run(settings: Settings, verbose: bool = False, dask: str | None = None, forc
         raise UserError("the run failed; see the log above (-v shows every step)", 1)
     con = warehouse.connect(settings.warehouse, read_only=True)
     try:
-        print(summary(con, settings))
+        print(summary(con, settings.warehouse))
     finally:
         con.close()
     return 0
@@ -107,6 +109,25 @@ def ingest(settings: Settings, files: list[Path], verbose: bool = False) -> int:
         shutil.copyfile(file, target)  # copies the bytes only: a symlink's target, never the link
         print(f"{target.name}: copied into {settings.raw_dir}")
     return run(settings, verbose)
+
+
+def watch(settings: Settings, verbose: bool = False) -> int:
+    """Stay loaded and run whenever the raw folder changes (`xxgk.watch`), until Ctrl-C or SIGTERM."""
+    import warnings
+
+    import dagster as dg
+
+    from xxgk import watch as watcher
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    if not settings.raw_dir.is_dir():
+        raise UserError(f"raw directory {settings.raw_dir} does not exist")
+    watcher.stop_on_sigterm()
+    try:
+        watcher.watch(settings, _instance(), verbose, say=lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    return 0
 
 
 def collect(settings: Settings, then_run: bool = False, verbose: bool = False) -> int:
@@ -151,45 +172,10 @@ def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
         raise UserError(str(exc), 3) from exc
 
 
-def summary(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
-    reports = con.execute(
-        "select count(*), count(*) filter (where status = 'partial'), count(*) filter (where status = 'retired')"
-        " from reports"
-    ).fetchone()
-    cells = con.execute("select count(*), count(value) from v_report_cells").fetchone()
-    quarantined = con.execute("select source_file, reason_code, reason from quarantine order by 1").fetchall()
-    rules = con.execute(
-        "select d.rule_id, d.severity, count(r.passed) filter (where r.passed), "
-        "count(r.passed) filter (where not r.passed), count(r.scope) filter (where r.passed is null), "
-        "string_agg(distinct r.source_file, ', ') filter (where not r.passed) "
-        "from dim_rules d left join dq_results r using (rule_id) "
-        "group by d.rule_id, d.severity order by min(r.severity) is null, "
-        "position(left(d.rule_id, 1) in 'HDCS'), length(d.rule_id), d.rule_id"
-    ).fetchall()
-    assert reports is not None and cells is not None
-    retired = f", retired: {reports[2]}" if reports[2] else ""
-    lines = [
-        f"warehouse: {settings.warehouse}",
-        f"reports read: {reports[0] - reports[2]} ({reports[1]} partial), quarantined: {len(quarantined)}{retired}",
-        f"cells loaded: {cells[0]} ({cells[1]} with a value)",
-        "rules (passed / failed / not assessable):",
-    ]
-    for rule_id, severity, ok, bad, na, files in rules:
-        failing = f"   failing: {_shorten(files)}" if bad else ""
-        lines.append(f"  {rule_id:<3} {severity:<10} {ok:>6} / {bad:>4} / {na:>4}{failing}")
-    lines += [f"quarantine: {name}: {code}: {reason}" for name, code, reason in quarantined]
-    return "\n".join(lines)
-
-
-def _shorten(names: str, limit: int = 3) -> str:
-    parts = names.split(", ")
-    return ", ".join(parts[:limit]) + (f" and {len(parts) - limit} more" if len(parts) > limit else "")
-
-
 def status(settings: Settings) -> int:
     con = _read_only(settings)
     try:
-        print(summary(con, settings))
+        print(summary(con, settings.warehouse))
     finally:
         con.close()
     return 0
@@ -266,6 +252,11 @@ def _parser() -> argparse.ArgumentParser:
     run_p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step log")
     run_p.add_argument("--force", action="store_true", help="run every step even when nothing is new")
     run_p.add_argument("--dask", metavar="ADDRESS", help="run on the Dask scheduler at ADDRESS (tcp://host:8786)")
+    watch_p = sub.add_parser("watch", parents=[common], help="stay loaded; run whenever the raw folder changes")
+    watch_p.add_argument(
+        "--interval", type=float, help="seconds between looks (default 2, or $XXGK_WATCH_INTERVAL_SECONDS)"
+    )
+    watch_p.add_argument("-v", "--verbose", action="store_true", help="show Dagster's step log")
     collect_p = sub.add_parser("collect", parents=[common], help="collect reports from the portals of sources.yaml")
     collect_p.add_argument(
         "--sources", type=Path, help="sources file (default data/sources.yaml or $XXGK_SOURCES_FILE)"
@@ -291,6 +282,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         raw_dir=args.raw_dir,
         warehouse=args.warehouse,
         sources_file=getattr(args, "sources", None),
+        watch_interval_seconds=getattr(args, "interval", None),
         progress=True if sys.stderr.isatty() else None,
     )
 
@@ -304,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     commands: dict[str, Callable[[], int]] = {
         "run": lambda: run(settings, args.verbose, args.dask, args.force),
+        "watch": lambda: watch(settings, args.verbose),
         "collect": lambda: collect(settings, args.run, args.verbose),
         "ingest": lambda: ingest(settings, args.files, args.verbose),
         "status": lambda: status(settings),
