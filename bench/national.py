@@ -112,7 +112,9 @@ def build(path: Path, n: int, sample: int) -> list[tuple[str, float, int]]:
         log(f"national: {name}: {seconds:.1f} s, {rows:,} rows, RSS peak {_rss_mb():,.0f} MB")
 
     try:
-        step("schema and dim_regions", "dim_regions", lambda: (warehouse.ensure_schema(con), warehouse.load_regions(con)))  # noqa: E501
+        step(
+            "schema and dim_regions", "dim_regions", lambda: (warehouse.ensure_schema(con), warehouse.load_regions(con))
+        )  # noqa: E501
         step("report skeleton (temporary)", None, lambda: _skeleton(con, n))
         for first in range(0, n, CHUNK_REPORTS):
             last = min(n, first + CHUNK_REPORTS)
@@ -305,8 +307,12 @@ def run(n: int, sample: int, repeats: int, workdir: Path = BENCH_DIR / "national
             ["shape", "on disk GB", "written in s", "slowest query s"],
             [
                 ["one DuckDB file (chosen)", size_gb, build_s, max(s for _, s, _, _ in timed)],
-                ["Parquet by year (cells, dq_results) + the other tables", parquet_gb + _small_tables_gb(path),
-                 export_s, max(s for _, s, _, _ in timed_parquet)],
+                [
+                    "Parquet by year (cells, dq_results) + the other tables",
+                    parquet_gb + _small_tables_gb(path),
+                    export_s,
+                    max(s for _, s, _, _ in timed_parquet),
+                ],
             ],
             "The two shapes of the same data",
         )

@@ -180,9 +180,7 @@ def profile_stages(data: bytes, repeats: int = 3) -> list[tuple[str, float]]:
                 tables = timed("table pages: pdfplumber's table finder on them", layout.statistics_tables, edges)
                 if tables:
                     glyphs = timed("table pages: glyph boxes", pdf_reader._glyphs, page, textpage)
-                    timed(
-                        "table pages: glyphs into cells and text lines", layout.grid_lines, tables, glyphs, number
-                    )
+                    timed("table pages: glyphs into cells and text lines", layout.grid_lines, tables, glyphs, number)
             textpage.close()
             page.close()
         pdf.close()

@@ -92,10 +92,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("create table if not exists warehouse_meta (key varchar primary key, value varchar)")
         held = con.execute("select value from warehouse_meta where key = 'schema_fingerprint'").fetchall()
         present = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'main' and table_name in ?",
-            [list(PUBLIC_TABLES)],
-        ).fetchall()[0][0] + con.execute(
-            "select count(*) from duckdb_views() where schema_name = 'main' and view_name in ?", [list(VIEWS)]
+            "select (select count(*) from duckdb_tables() where schema_name = 'main' "
+            "        and list_contains($tables, table_name))"
+            " + (select count(*) from duckdb_views() where schema_name = 'main' and list_contains($views, view_name))",
+            {"tables": list(PUBLIC_TABLES), "views": list(VIEWS)},
         ).fetchall()[0][0]
         if held == [(fingerprint,)] and present == len(PUBLIC_TABLES) + len(VIEWS):
             return
