@@ -5,7 +5,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
-from pydantic import PrivateAttr
 
 from pipeline import warehouse
 from pipeline.settings import Settings
@@ -30,26 +29,17 @@ class ReportSource(dg.ConfigurableResource):
 class WarehouseResource(DuckDBResource):
     """The warehouse as a `DuckDBResource` whose connections wait for another writer the one way every
     caller does (`pipeline.warehouse.connect`, up to `lock_wait_seconds`, then a clear error), not with
-    dagster-duckdb's own ten retries.
-
-    One connection serves every step a process runs for a run, closed when the run's resources are torn
-    down: opening the file and checkpointing it on close cost about 30 ms a time, a dozen times a run,
-    which a run adding one report notices. (An executor running steps in separate processes opens one
-    per step.)"""
+    dagster-duckdb's own ten retries."""
 
     lock_wait_seconds: float = 30.0
-    _connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:  # type: ignore[override]
-        if self._connection is None:
-            self._connection = warehouse.connect(Path(self.database), wait_seconds=self.lock_wait_seconds)
-        yield self._connection
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        con = warehouse.connect(Path(self.database), wait_seconds=self.lock_wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def build_resources(settings: Settings) -> dict[str, object]:

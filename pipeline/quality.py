@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 import polars as pl
@@ -84,14 +85,12 @@ def judge_warehouse(
             if rule.cross_report:
                 _judge_cross_report(con, rule, judge, run, full)
         for first in range(0, run.reports, batch_reports):
-            con.execute(
-                "create or replace temp table judged_batch as select source_file from judged_reports "
-                "where n > $first and n <= $first + $size", {"first": first, "size": batch_reports},
-            )  # fmt: skip
+            # every report in one batch: nothing to filter
+            batch = None if full and run.reports <= batch_reports else _batch_files(con, first, batch_reports)
             for rule in RULES:
                 if not rule.cross_report:
-                    sql = f"select * from ({load_sql(rule.sql_name)}) semi join judged_batch using (source_file)"
-                    _store(con, rule, _timed_judge(run, rule, judge, lambda sql=sql: con.sql(sql).pl()))
+                    quantities = partial(_batch_frame, con, rule, batch)
+                    _store(con, rule, _timed_judge(run, rule, judge, quantities))
         for rule in RULES:
             if rule.severity == HARD:
                 con.execute(load_sql("attribute_failures"), {"rule_id": rule.id, "rule_table": rule.table})
@@ -101,6 +100,26 @@ def judge_warehouse(
             con.execute(stmt)
         con.execute("insert or replace into warehouse_meta values ('rules_fingerprint', $v)", {"v": fingerprint})
     return run
+
+
+def _batch_files(con: duckdb.DuckDBPyConnection, first: int, size: int) -> list[str]:
+    return [f for (f,) in con.execute(
+        "select source_file from judged_reports where n > $first and n <= $first + $size order by n",
+        {"first": first, "size": size},
+    ).fetchall()]  # fmt: skip
+
+
+def _batch_frame(con: duckdb.DuckDBPyConnection, rule: Rule, batch: list[str] | None) -> pl.DataFrame:
+    """A per-report rule's quantities for a batch of reports (None: every report). The reports are a
+    list parameter, not a join: DuckDB pushes a filter on `source_file` through the rule's grouping
+    down to the table scans, so a batch costs what its reports hold, where a semi join computed the
+    rule over the whole warehouse for every batch."""
+    if batch is None:
+        return con.sql(load_sql(rule.sql_name)).pl()
+    return con.sql(
+        f"select * from ({load_sql(rule.sql_name)}) where list_contains($batch, source_file)",
+        params={"batch": batch},
+    ).pl()
 
 
 def _timed_judge(
