@@ -114,7 +114,7 @@ def build(path: Path, n: int, sample: int) -> list[tuple[str, float, int]]:
     try:
         step(
             "schema and dim_regions", "dim_regions", lambda: (warehouse.ensure_schema(con), warehouse.load_regions(con))
-        )  # noqa: E501
+        )
         step("report skeleton (temporary)", None, lambda: _skeleton(con, n))
         for first in range(0, n, CHUNK_REPORTS):
             last = min(n, first + CHUNK_REPORTS)

@@ -8,6 +8,8 @@ still.
 """
 
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from pipeline.settings import Settings
 from tests.conftest import SEED_DIR, SEEDS
 from tests.support.watcher import Watcher
+from xxgk import watch as watcher_module
 from xxgk.watch import watch
 
 SEEDS_LINE = (
@@ -130,3 +133,47 @@ def test_a_file_still_being_written_is_read_once_it_holds_still(tmp_path: Path) 
         "rules failing: none" + lines[2][lines[2].rindex(" (run ") :],
     ]
     assert lines[0].startswith(f"watching {raw} into {settings.warehouse}: ready in ")
+
+
+def test_a_failed_run_is_said_and_tried_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process holds the warehouse's write lock during the first run: the watcher says the run
+    failed, stays up, and runs again once the lock is gone (here at once: no retry delay)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_DIR / SEEDS[0], raw / SEEDS[0])
+    warehouse = tmp_path / "warehouse.duckdb"
+    settings = Settings(
+        raw_dir=raw, warehouse=warehouse, data_dir=tmp_path, watch_interval_seconds=0.01, lock_wait_seconds=0.2
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('locked', flush=True); time.sleep(600)", str(warehouse)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    monkeypatch.setattr(watcher_module, "RETRY_SECONDS", 0.0)
+    lines: list[str] = []
+
+    def between_looks(seconds: float) -> None:
+        if len(lines) == 2 and holder.poll() is None:  # the failed run said so: release the lock
+            holder.kill()
+            holder.wait()
+
+    def say(line: str) -> None:
+        lines.append(line.split(" ", 1)[1])
+
+    try:
+        with dg.DagsterInstance.ephemeral() as instance:
+            watch(settings, instance, say=say, sleep=between_looks, looks=5)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert lines[1].startswith("run failed after "), lines
+    assert lines[1].endswith(
+        " s (1 report document to parse); -v shows every step; trying again when the folder changes or in 0 s"
+    )
+    assert lines[2].startswith(
+        "1 report document to parse: 1 report (0 partial), 0 quarantined, 200/200 cells with a value; "
+        "rules failing: none (run "
+    )
+    assert len(lines) == 3

@@ -11,6 +11,7 @@ rendered again) in its own process, and prints one line. With DAGSTER_HOME set, 
 Dagster UI like any other. Use it or the file sensor, not both: two writers would wait on each other.
 """
 
+import math
 import os
 import signal
 import time
@@ -33,8 +34,17 @@ def folder_state(settings: Settings) -> FolderState | None:
         return None
 
 
+# After a failed run the watcher tries again this long after, even if the folder did not change (the
+# warehouse may have been busy, or a disk full).
+RETRY_SECONDS = 60.0
+
+
+class RunFailed(Exception):
+    """A run did not succeed: one line saying so."""
+
+
 def run_now(settings: Settings, instance, verbose: bool = False) -> str:  # type: ignore[no-untyped-def]
-    """The plan of a run now, run in this process; one line saying what it did."""
+    """The plan of a run now, run in this process; one line saying what it did (RunFailed if it failed)."""
     from assets.plan import materialize_plan, plan_run
 
     started = time.perf_counter()
@@ -44,7 +54,7 @@ def run_now(settings: Settings, instance, verbose: bool = False) -> str:  # type
     result = materialize_plan(settings, instance, plan, verbose)
     seconds = time.perf_counter() - started
     if not result.success:
-        return f"run failed after {seconds:.1f} s ({plan.reason}); -v shows every step"
+        raise RunFailed(f"run failed after {seconds:.1f} s ({plan.reason}); -v shows every step")
     con = warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
     try:
         return f"{plan.reason}: {one_line(con, settings.warehouse)} (run {seconds:.1f} s)"
@@ -73,20 +83,22 @@ def watch(
     )
     previous: FolderState | None = None
     seen: FolderState | None = None  # what the last run (or the decision not to run) saw
+    retry_at = math.inf  # after a failed run: when to try again though nothing changed
     look = 0
     while looks is None or look < looks:
         look += 1
         state = folder_state(settings)
-        if state is not None and state == previous and state != seen:
-            seen = state
+        if state is not None and state == previous and (state != seen or time.monotonic() >= retry_at):
+            seen, retry_at = state, math.inf
             if not state:
                 say(f"{_now()} waiting for reports in {settings.raw_dir}")
             else:
                 try:
                     say(f"{_now()} {run_now(settings, instance, verbose)}")
-                except warehouse.WarehouseBusy as exc:
-                    seen = None  # another process is writing: look again
-                    say(f"{_now()} {exc}; trying again")
+                except (RunFailed, warehouse.WarehouseBusy, OSError) as exc:
+                    # A watcher outlives a failed run: it says why and tries again later.
+                    retry_at = time.monotonic() + RETRY_SECONDS
+                    say(f"{_now()} {exc}; trying again when the folder changes or in {RETRY_SECONDS:g} s")
         previous = state
         sleep(interval)
 
