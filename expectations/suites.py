@@ -265,6 +265,11 @@ class Judge:
             identifier, outcome = None, definition.run(batch_parameters=data, result_format=PASS_FAIL_FORMAT)
             if not outcome.success:
                 outcome = definition.run(batch_parameters=data, result_format=RESULT_FORMAT)
+            # GX keeps every result in the context's results store (in memory here): a judge serving a
+            # long-lived process would hold every validation it ever ran. The verdicts are read below.
+            store = self._context.validation_results_store
+            for key in store.list_keys():
+                store.remove_key(key)
         rejected = {
             int(index[VERDICT_ROW])
             for result in outcome.results

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 import pytest
 
-from expectations.suites import JUDGE_VERSION, validate
+from expectations.suites import JUDGE_VERSION, Judge, validate
 from pipeline import quality, warehouse
 from pipeline.reviews import ReviewFileError, load_reviews
+from pipeline.rules import RULES
 from tests.conftest import SEED_DIR, materialize_into
 
 SEED_001 = "001_1bd61549078e1a1a.txt"
@@ -150,3 +152,24 @@ def test_s13_region_report_vs_the_bodies_inside_it(tmp_path: Path) -> None:
             "一 总计 6.0 vs 2 bodies in the region: 12.0 (huaibei.txt, suzhou.txt)",
         )
     ]  # fmt: skip
+
+
+def test_one_judge_serves_many_validations_and_keeps_none() -> None:
+    """The judge a long-lived process keeps (`xxgk watch`) answers every validation alike, failing rows
+    named, and holds none of GX's results afterwards (they would pile up run after run)."""
+    rule = next(r for r in RULES if r.id == "H2")
+    frame = pl.DataFrame(
+        {
+            "source_file": ["a.txt", "a.txt", "b.txt"],
+            "scope": ["row 一", "row 二", "row 一"],
+            "observed": [3.0, 5.0, None],
+            "expected": [3.0, 4.0, 1.0],
+            "assessable": [True, True, False],
+            "details": ["", "", ""],
+        }
+    )
+    judge = Judge()
+    for _ in range(3):
+        assert judge.verdicts(rule, frame)["passed"].to_list() == [True, False, None]
+        assert judge.verdicts(rule, frame.head(1))["passed"].to_list() == [True]
+    assert judge._context.validation_results_store.list_keys() == []
