@@ -59,11 +59,17 @@ class Watcher:
 
     def next_line(self, timeout: float = 180.0) -> str:
         """The next line without its time stamp."""
-        try:
-            line = self.lines.get(timeout=timeout)
-        except queue.Empty:
-            raise TimeoutError(f"xxgk watch said nothing in {timeout:g} s; its log: {self.log_path}") from None
-        return line.split(" ", 1)[1]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=min(1.0, max(0.0, deadline - time.monotonic())))
+                return line.split(" ", 1)[1]
+            except queue.Empty:
+                if self.process.poll() is not None and self.lines.empty():
+                    tail = self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+                    raise RuntimeError(f"xxgk watch exited ({self.process.returncode}):\n{tail}") from None
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"xxgk watch said nothing in {timeout:g} s; its log: {self.log_path}") from None
 
     def wait_ready(self, timeout: float = 180.0) -> float:
         """Wait for the watcher's first line; the seconds it took to load, as it says."""
