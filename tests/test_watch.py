@@ -124,6 +124,7 @@ def test_a_file_still_being_written_is_read_once_it_holds_still(tmp_path: Path) 
 
     with dg.DagsterInstance.ephemeral() as instance:
         watch(settings, instance, say=lambda line: lines.append(line.split(" ", 1)[1]), sleep=between_looks, looks=8)
+        assert instance.get_runs_count() == 0  # an ephemeral instance's runs are forgotten, not kept in memory
     growing = [-1, -1, len(pieces[0]), len(pieces[0]) + len(pieces[1])]
     assert sizes == growing + [len(data)] * 4
     assert lines[1:] == [

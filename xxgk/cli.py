@@ -15,8 +15,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -125,31 +124,11 @@ def watch(settings: Settings, verbose: bool = False) -> int:
         raise UserError(f"raw directory {settings.raw_dir} does not exist")
     watcher.stop_on_sigterm()
     try:
-        with _lasting_instance(settings) as instance:
-            watcher.watch(settings, instance, verbose, say=lambda line: print(line, flush=True))
+        watcher.watch(settings, _instance(), verbose, say=lambda line: print(line, flush=True))
     except KeyboardInterrupt:
         print("stopped", flush=True)
     return 0
 
-
-@contextmanager
-def _lasting_instance(settings: Settings) -> Iterator[object]:
-    """The Dagster instance of a process that runs for days: the user's with DAGSTER_HOME (runs in the
-    UI); otherwise one on disk beside the warehouse (`watch-dagster/`), emptied at start and removed at
-    exit. (An ephemeral instance keeps every event of every run in memory.)"""
-    import dagster as dg
-
-    if os.environ.get("DAGSTER_HOME"):
-        yield dg.DagsterInstance.get()
-        return
-    folder = settings.warehouse.parent / "watch-dagster"
-    shutil.rmtree(folder, ignore_errors=True)  # a watcher killed before it could clean up
-    folder.mkdir(parents=True)
-    try:
-        with dg.DagsterInstance.local_temp(str(folder)) as instance:
-            yield instance
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def collect(settings: Settings, then_run: bool = False, verbose: bool = False) -> int:

@@ -8,7 +8,8 @@ every `watch_interval_seconds`; when the files changed and have stayed as they a
 in progress is not read half-written), it runs the plan of `xxgk run` (`assets.plan.plan_run`: new
 content parsed, the warehouse loaded, only what changed judged, only the suites whose verdicts changed
 rendered again) in its own process, and prints one line. With DAGSTER_HOME set, its runs are in the
-Dagster UI like any other. Use it or the file sensor, not both: two writers would wait on each other.
+Dagster UI like any other; without, each run is forgotten once its line is printed. Use it or the file
+sensor, not both: two writers would wait on each other.
 """
 
 import math
@@ -53,6 +54,10 @@ def run_now(settings: Settings, instance, verbose: bool = False) -> str:  # type
         return plan.reason
     result = materialize_plan(settings, instance, plan, verbose)
     seconds = time.perf_counter() - started
+    if instance.is_ephemeral:
+        # Without DAGSTER_HOME nobody can look at the run, and an ephemeral instance would keep every
+        # event of every run in memory for as long as the watcher lives: the line below is its record.
+        instance.delete_run(result.run_id)
     if not result.success:
         raise RunFailed(f"run failed after {seconds:.1f} s ({plan.reason}); -v shows every step")
     con = warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
