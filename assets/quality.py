@@ -83,9 +83,7 @@ def dq_results(
 
 
 @dg.asset(group_name="quality", deps=[dq_results], kinds={"great_expectations"})
-def data_docs(
-    context: dg.AssetExecutionContext, report_source: ReportSource, duckdb: DuckDBResource
-) -> dg.MaterializeResult:
+def data_docs(context: dg.AssetExecutionContext, report_source: ReportSource) -> dg.MaterializeResult:
     """The Great Expectations Data Docs site: every rule's suite and its validation over all reports,
     with the failing scopes listed (beside the warehouse, by default
     data/gx/uncommitted/data_docs/local_site/index.html; `xxgk docs` prints the path).
@@ -100,10 +98,13 @@ def data_docs(
     state_file = settings.gx_root / DOCS_STATE
     shown = json.loads(state_file.read_text(encoding="utf-8")) if state_file.exists() else {}
     site_built = settings.data_docs_index.exists()
-    with duckdb.get_connection() as con:
+    con = warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
+    try:
         tallies = quality.rule_tallies(con)
         stale = [r for r in RULES if not site_built or shown.get(r.id) != tallies[r.id].failing_digest]
         frames = {rule: warehouse.rule_frame(con, rule) for rule in stale}
+    finally:
+        con.close()
     index, results = build_data_docs(frames, settings.gx_root, tallies)
     state_file.write_text(
         json.dumps({**shown, **{r.rule_id: tallies[r.rule_id].failing_digest for r in results}}, indent=1),

@@ -181,13 +181,18 @@ def watched_new_reports(corpus: Corpus, raw: Path, warehouse: Path, workdir: Pat
         idle = watcher.next_line()
         if not idle.startswith("nothing new"):
             raise RuntimeError(f"the watcher found something to do before the new reports: {idle}")
-        run = watcher.run_after(lambda: [(staging / name).replace(raw / name) for name in names] and None)
+        run = watcher.run_after(lambda: _move(staging, raw, names))
         peak = watcher.peak_rss_mb()
     finally:
         watcher.kill()
     if not run.parsed_something:
         raise RuntimeError(f"the watcher's run failed: {run.line}; its log: {watcher.log_path}")
     return ready_s, run, peak
+
+
+def _move(source: Path, target: Path, names: list[str]) -> None:
+    for name in names:
+        (source / name).replace(target / name)
 
 
 def as_child_run(run: WatchedRun, peak_rss_mb: float = 0.0) -> ChildRun:

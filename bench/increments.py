@@ -55,6 +55,11 @@ def _listed(values: list[float]) -> str:
     return ", ".join(f"{x:.1f}" for x in values)
 
 
+def _row(label: str, walls: list[float], runs: list[ChildRun] | list[WatchedRun]) -> list[object]:
+    """A table row: the median wall clock, the median CPU, every round's wall clock."""
+    return [label, median(walls), median([x.cpu_s for x in runs]), _listed(walls)]
+
+
 def _middle(runs: list[ChildRun]) -> ChildRun:
     return sorted(runs, key=lambda x: x.wall_s)[len(runs) // 2]
 
@@ -121,31 +126,11 @@ def run(repeats: int = 3, workdir: Path = BENCH_DIR / "increments") -> Section:
         Table(
             ["run", "wall s (median)", "CPU s", "runs"],
             [
-                [
-                    "`xxgk run`: five seeds, fresh warehouse",
-                    fresh,
-                    median([x.cpu_s for x in cold_fresh]),
-                    _listed([x.wall_s for x in cold_fresh]),
-                ],
-                [
-                    "`xxgk run`: one new report into them",
-                    one,
-                    median([x.cpu_s for x in cold_one]),
-                    _listed([x.wall_s for x in cold_one]),
-                ],
+                _row("`xxgk run`: five seeds, fresh warehouse", [x.wall_s for x in cold_fresh], cold_fresh),
+                _row("`xxgk run`: one new report into them", [x.wall_s for x in cold_one], cold_one),
                 ["`xxgk run`: ratio", one / fresh, None, None],
-                [
-                    "`xxgk watch`: five seeds, fresh warehouse",
-                    w_fresh,
-                    median([x.cpu_s for x in warm_fresh]),
-                    _listed([x.run_s for x in warm_fresh]),
-                ],
-                [
-                    "`xxgk watch`: one new report into them",
-                    w_one,
-                    median([x.cpu_s for x in warm_one]),
-                    _listed([x.run_s for x in warm_one]),
-                ],
+                _row("`xxgk watch`: five seeds, fresh warehouse", [x.run_s for x in warm_fresh], warm_fresh),
+                _row("`xxgk watch`: one new report into them", [x.run_s for x in warm_one], warm_one),
                 ["`xxgk watch`: ratio", w_one / w_fresh, None, None],
             ],
         )

@@ -70,8 +70,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 SCHEMA_VERSION = "12"
 
 
+@cache
 def schema_fingerprint() -> str:
-    """The schema as this package states it: tables, views and the label dimensions' rows."""
+    """The schema as this package states it: tables, views and the label dimensions' rows (once a
+    process: every run's first step asks)."""
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     for name in ("create_tables", *VIEWS):
         digest.update(load_sql(name).encode())

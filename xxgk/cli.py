@@ -44,18 +44,24 @@ def _instance():  # type: ignore[no-untyped-def]
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def run(settings: Settings, verbose: bool = False, dask: str | None = None, force: bool = False) -> int:
-    """The plan of a run now (`assets.plan.plan_run`, the nightly schedule's), in-process or on a Dask
-    cluster, then a summary."""
+def _before_runs(settings: Settings) -> None:
+    """What `run` and `watch` check and set before any run: the raw folder exists; Dagster's beta
+    warnings (backfill_policy) are not the user's concern."""
     import warnings
 
     import dagster as dg
 
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # backfill_policy: not the user's concern
-    from assets.plan import materialize_plan, plan_run
-
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
     if not settings.raw_dir.is_dir():
         raise UserError(f"raw directory {settings.raw_dir} does not exist")
+
+
+def run(settings: Settings, verbose: bool = False, dask: str | None = None, force: bool = False) -> int:
+    """The plan of a run now (`assets.plan.plan_run`, the nightly schedule's), in-process or on a Dask
+    cluster, then a summary."""
+    from assets.plan import materialize_plan, plan_run
+
+    _before_runs(settings)
     try:  # fail fast, with a message, if another run holds the single-writer lock
         warehouse.connect(settings.warehouse, wait_seconds=settings.lock_wait_seconds).close()
     except warehouse.WarehouseBusy as exc:
@@ -113,22 +119,15 @@ def ingest(settings: Settings, files: list[Path], verbose: bool = False) -> int:
 
 def watch(settings: Settings, verbose: bool = False) -> int:
     """Stay loaded and run whenever the raw folder changes (`xxgk.watch`), until Ctrl-C or SIGTERM."""
-    import warnings
-
-    import dagster as dg
-
     from xxgk import watch as watcher
 
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    if not settings.raw_dir.is_dir():
-        raise UserError(f"raw directory {settings.raw_dir} does not exist")
+    _before_runs(settings)
     watcher.stop_on_sigterm()
     try:
         watcher.watch(settings, _instance(), verbose, say=lambda line: print(line, flush=True))
     except KeyboardInterrupt:
         print("stopped", flush=True)
     return 0
-
 
 
 def collect(settings: Settings, then_run: bool = False, verbose: bool = False) -> int:

@@ -11,7 +11,6 @@ import duckdb
 class WarehouseTally:
     """Reports, cells, quarantined files and every rule's verdicts, counted read-only."""
 
-    warehouse: Path
     reports: int  # read and not retired
     partial: int
     retired: int
@@ -25,7 +24,7 @@ class WarehouseTally:
         return [(rule_id, failed) for rule_id, _, _, failed, _, _ in self.rules if failed]
 
 
-def tally(con: duckdb.DuckDBPyConnection, warehouse: Path) -> WarehouseTally:
+def tally(con: duckdb.DuckDBPyConnection) -> WarehouseTally:
     reports = con.execute(
         "select count(*), count(*) filter (where status = 'partial'), count(*) filter (where status = 'retired')"
         " from reports"
@@ -44,17 +43,15 @@ def tally(con: duckdb.DuckDBPyConnection, warehouse: Path) -> WarehouseTally:
         "position(left(d.rule_id, 1) in 'HDCS'), length(d.rule_id), d.rule_id"
     ).fetchall()
     assert reports is not None and cells is not None
-    return WarehouseTally(
-        warehouse, reports[0] - reports[2], reports[1], reports[2], cells[0], cells[1], quarantined, rules
-    )
+    return WarehouseTally(reports[0] - reports[2], reports[1], reports[2], cells[0], cells[1], quarantined, rules)
 
 
 def summary(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str:
     """The summary `xxgk run` and `xxgk status` print: counts, every rule's verdicts, the quarantine."""
-    t = tally(con, warehouse)
+    t = tally(con)
     retired = f", retired: {t.retired}" if t.retired else ""
     lines = [
-        f"warehouse: {t.warehouse}",
+        f"warehouse: {warehouse}",
         f"reports read: {t.reports} ({t.partial} partial), quarantined: {len(t.quarantined)}{retired}",
         f"cells loaded: {t.cells} ({t.cells_with_value} with a value)",
         "rules (passed / failed / not assessable):",
@@ -66,9 +63,9 @@ def summary(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str:
     return "\n".join(lines)
 
 
-def one_line(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str:
+def one_line(con: duckdb.DuckDBPyConnection) -> str:
     """The warehouse in one line: reports, quarantined files, cells, the rules with failing scopes."""
-    t = tally(con, warehouse)
+    t = tally(con)
     failing = ", ".join(f"{rule_id} ({n})" for rule_id, n in t.failing_rules) or "none"
     retired = f", {t.retired} retired" if t.retired else ""
     return (

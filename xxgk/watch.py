@@ -62,7 +62,7 @@ def run_now(settings: Settings, instance, verbose: bool = False) -> str:  # type
         raise RunFailed(f"run failed after {seconds:.1f} s ({plan.reason}); -v shows every step")
     con = warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
     try:
-        return f"{plan.reason}: {one_line(con, settings.warehouse)} (run {seconds:.1f} s)"
+        return f"{plan.reason}: {one_line(con)} (run {seconds:.1f} s)"
     finally:
         con.close()
 
