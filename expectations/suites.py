@@ -19,6 +19,7 @@ from pipeline.quality import RuleTally
 from pipeline.rules import RULES, Rule
 
 Spec = tuple[str, dict[str, Any]]
+_COLUMN_KEYS = ("column", "column_A", "column_B")  # the arguments of a spec that name columns
 
 _EQUAL: Spec = (
     "ExpectColumnPairValuesToBeEqual",
@@ -94,7 +95,7 @@ def judged_columns(rule: Rule) -> list[str]:
     for name, kwargs in expectation_specs(rule):
         if name == "ExpectColumnValuesToBeNull":
             continue
-        for key in ("column", "column_A", "column_B"):
+        for key in _COLUMN_KEYS:
             if key in kwargs and kwargs[key] not in columns:
                 columns.append(kwargs[key])
     return columns
@@ -103,7 +104,80 @@ def judged_columns(rule: Rule) -> list[str]:
 VERDICT_ROW = "verdict_row"  # position of a scope in the rule frame: how GX names the rows it rejects
 # The rejected rows by report and scope (what the Data Docs page lists) and position (what we read back).
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["source_file", "scope", VERDICT_ROW]}
+ROW_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [VERDICT_ROW]}  # the run suite's
 PASS_FAIL_FORMAT = {"result_format": "BOOLEAN_ONLY"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One expectation of SPECS as the run suite states it: over its own ("routed") columns, which carry
+    values only on the rows of the rules that state it."""
+
+    spec: Spec  # the expectation as SPECS states it
+    columns: dict[str, str]  # a rule frame's column → its routed column
+    rules: frozenset[str]  # the rules stating it
+
+    def expectation(self) -> Any:
+        return _expectation(self.spec, self.columns)
+
+
+def _expectation(spec: Spec, columns: dict[str, str] | None = None) -> Any:
+    """The GX expectation of a spec, its columns renamed by `columns`."""
+    import great_expectations.expectations as gxe
+
+    name, kwargs = spec
+    renamed = columns or {}
+    return getattr(gxe, name)(**{k: renamed.get(v, v) if k in _COLUMN_KEYS else v for k, v in kwargs.items()})
+
+
+def _routes() -> list[Route]:
+    """Every distinct expectation of SPECS once, its columns prefixed by its position."""
+    found: dict[str, tuple[Spec, list[str]]] = {}
+    for rule_id, specs in SPECS.items():
+        for spec in specs:
+            found.setdefault(repr((spec[0], sorted(spec[1].items()))), (spec, []))[1].append(rule_id)
+    return [
+        Route(spec, {spec[1][k]: f"e{i}_{spec[1][k]}" for k in _COLUMN_KEYS if k in spec[1]}, frozenset(rules))
+        for i, (spec, rules) in enumerate(found.values())
+    ]
+
+
+# The run suite: a run judges all its rule frames (a batch of reports, every rule) in one validation,
+# because GX's cost is per validation and per expectation, hardly per row (17 rule suites over one
+# report took 0.4 s, this suite over the same frames 0.1 s). Each rule's rows carry their values in the
+# routed columns of that rule's expectations and nulls in the others, which every expectation here
+# passes over: pair expectations ignore a row missing a value, column expectations reject no null, and
+# ToBeNull expects one. Every expectation judges each row on its own (no aggregate, no `mostly`), so a
+# row is judged by exactly its rule's expectations, as its rule's own suite would judge it (the Data
+# Docs validate those; tests/test_one_judge.py checks the two agree scope by scope).
+ROUTES = _routes()
+RUN_SUITE = "xxgk.rules"
+# A run suite's validation takes at most this many rows: a batch of 2,000 reports holds about 940,000
+# scopes, and GX copies its frame more than once.
+ROWS_PER_VALIDATION = 200_000
+
+
+def routed_frame(judged: dict[Rule, pl.DataFrame]) -> pl.DataFrame:
+    """The rows GX judges of several rules (each frame's `verdict_row` distinct across them) as the
+    run suite reads them: `verdict_row` and every route's columns."""
+    parts = [
+        frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64)).select(
+            pl.col(VERDICT_ROW),
+            *(
+                pl.col(column).alias(routed) if rule.id in route.rules else pl.lit(None).alias(routed)
+                for route in ROUTES
+                for column, routed in route.columns.items()
+            ),
+        )
+        for rule, frame in judged.items()
+    ]
+    for route in ROUTES:  # relaxed concatenation widens numbers; anything else mixed is a rule's mistake
+        for routed in route.columns.values():
+            types = {part.schema[routed] for part in parts} - {pl.Null}
+            if len(types) > 1 and not all(t.is_numeric() for t in types):
+                mixed = ", ".join(sorted(map(str, types)))
+                raise TypeError(f"the rules {sorted(route.rules)} give {routed} different types: {mixed}")
+    return pl.concat(parts, how="vertical_relaxed")
 
 
 @dataclass(frozen=True)
@@ -146,17 +220,34 @@ def _context(docs_root: Path | None):  # type: ignore[no-untyped-def]
     else:
         docs_root.mkdir(parents=True, exist_ok=True)
         context = gx.get_context(mode="file", project_root_dir=str(docs_root))
+        _use_cached_views(context)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no tqdm bars in run logs
     return context
 
 
-class Judge:
-    """The one judge of every rule: the rule's GX suite decides pass or fail for each scope its SQL
-    marks assessable; the other scopes are not assessable (NULL), never a pass. `dq_results` stores
-    these verdicts; the asset checks, the Data Docs and the scorecards all read them.
+def _use_cached_views(context: Any) -> None:
+    """Point the file context's site at the views that compile their templates once
+    (`expectations.site_views`); the configuration is saved only when it differs."""
+    from expectations.site_views import SITE_NAME, site_config
 
-    One GX context serves every rule of a run (a context costs more than validating a rule). With
-    `docs_root`, validations run as checkpoints of a file context, which keeps their results for the
+    current = context.list_data_docs_sites().get(SITE_NAME)
+    if current is None:
+        return
+    wanted = site_config(Path(context.root_directory), dict(current))
+    if wanted != current:
+        context.update_data_docs_site(SITE_NAME, wanted)
+
+
+class Judge:
+    """The one judge of every rule: GX decides pass or fail for each scope a rule's SQL marks assessable,
+    under that rule's expectations (SPECS); the other scopes are not assessable (NULL), never a pass.
+    `dq_results` stores these verdicts; the asset checks, the Data Docs summary and the scorecards all
+    read them.
+
+    A run hands the judge all its rule frames at once (`verdicts`), judged in one validation of the run
+    suite; `validate` judges one rule frame with that rule's own suite (the Data Docs' validations). One
+    GX context serves every validation of a process (a context costs more than a validation). With
+    `docs_root`, rule suites run as checkpoints of a file context, which keeps their results for the
     Data Docs site."""
 
     def __init__(self, docs_root: Path | None = None) -> None:
@@ -164,7 +255,7 @@ class Judge:
         self._keep = docs_root is not None
         self._gx_context: Any = None
         self._datasource: Any = None
-        self._validations: dict[str, tuple[Any, Any]] = {}  # rule id → (validation definition, checkpoint)
+        self._validations: dict[str, tuple[Any, Any]] = {}  # suite name → (validation definition, checkpoint)
 
     @property
     def _context(self) -> Any:
@@ -180,102 +271,181 @@ class Judge:
         return self._gx_context
 
     def prepare(self) -> None:
-        """Import GX, make the context and register every rule's suite now rather than on first use."""
-        for rule in RULES:
-            self._validation(rule)
+        """Import GX, make the context and register the suites this judge validates with (every rule's
+        for the Data Docs, the run suite otherwise) now rather than on first use."""
+        if self._keep:
+            for rule in RULES:
+                self._validation(rule)
+        else:
+            self._run_validation()
 
     def build_site(self, identifiers: list[Any]) -> Path:
         """Render the pages of these kept validations (and the index) into the Data Docs site."""
         sites = self._context.build_data_docs(resource_identifiers=identifiers or None)
         return Path(str(next(iter(sites.values()))).removeprefix("file://"))
 
-    def verdicts(self, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
-        """The rule frame with `passed`: the judge as `pipeline.quality.judge_warehouse` takes it."""
-        return self.validate(rule, frame).verdicts
+    def verdicts(self, frames: dict[Rule, pl.DataFrame]) -> dict[Rule, pl.DataFrame]:
+        """Each rule frame with `passed`, all judged in one validation of the run suite (a few when they
+        hold more than ROWS_PER_VALIDATION rows): the judge as `pipeline.quality.judge_warehouse` takes it."""
+        numbered: dict[Rule, pl.DataFrame] = {}
+        judged: dict[Rule, pl.DataFrame] = {}
+        first = 0
+        for rule, frame in frames.items():
+            # rows numbered across the frames: the run suite judges them together
+            numbered[rule], judged[rule] = _assessable(rule, frame, first)
+            first += frame.height
+        to_judge = {rule: rows for rule, rows in judged.items() if rows.height}
+        rejected = self._rejected_by_run_suite(routed_frame(to_judge)) if to_judge else set()
+        return {rule: _with_verdicts(numbered[rule], judged[rule], rejected) for rule in frames}
 
     def validate(self, rule: Rule, frame: pl.DataFrame) -> SuiteResult:
-        """Verdicts for every row of the rule frame (its SQL's columns, `assessable` among them)."""
-        needed = [pl.col("assessable").fill_null(False), *(pl.col(c).is_not_null() for c in judged_columns(rule))]
-        numbered = frame.with_row_index(VERDICT_ROW)
-        judged = numbered.filter(pl.all_horizontal(needed))
-        rejected, identifier = self._unexpected(rule, judged) if judged.height else (set(), None)
-        judged_rows = judged[VERDICT_ROW]
-        passed = (
-            pl.when(pl.col(VERDICT_ROW).is_in(judged_rows.implode()))
-            .then(~pl.col(VERDICT_ROW).is_in(pl.Series(sorted(rejected), dtype=judged_rows.dtype).implode()))
-            .otherwise(None)
-        )
-        verdicts = numbered.with_columns(passed.alias("passed")).drop(VERDICT_ROW)
-        return SuiteResult(rule.id, verdicts, identifier)
+        """Verdicts for every row of the rule frame (its SQL's columns, `assessable` among them), by the
+        rule's own suite."""
+        all_rows, judged = _assessable(rule, frame)
+        rejected, identifier = self._rejected_by_rule_suite(rule, judged) if judged.height else (set(), None)
+        return SuiteResult(rule.id, _with_verdicts(all_rows, judged, rejected), identifier)
 
     def _validation(self, rule: Rule) -> tuple[Any, Any]:
-        """The rule's validation definition (and, keeping results, its checkpoint), registered in the
-        context once: registering saves the context's configuration, which costs more than validating."""
-        context = self._context  # made current (GX validates through its current context)
-        if rule.id in self._validations:
-            return self._validations[rule.id]
-        import great_expectations as gx
-        import great_expectations.expectations as gxe
+        """The rule's validation definition (and, keeping results, its checkpoint)."""
+        expectations = [_expectation(spec) for spec in expectation_specs(rule)]
+        notes = f"**{rule.id}** ({rule.severity}): {rule.description}"
+        return self._registered(f"xxgk.{rule.id}", rule.sql_name, expectations, notes, checkpoint=self._keep)
 
-        if self._datasource is None:  # once: replacing it would drop the rules registered before
+    def _run_validation(self) -> Any:
+        """The run suite's validation definition."""
+        return self._registered(
+            RUN_SUITE, "rules", [route.expectation() for route in ROUTES],
+            "Every rule's expectations, each once, over its routed columns: the run's judge.", checkpoint=False,
+        )[0]  # fmt: skip
+
+    def _registered(
+        self, name: str, asset_name: str, expectations: list[Any], notes: str, checkpoint: bool
+    ) -> tuple[Any, Any]:
+        """A suite's validation definition (and its checkpoint), registered in the context once:
+        registering saves the context's configuration, which costs more than validating."""
+        context = self._context  # made current (GX validates through its current context)
+        if name in self._validations:
+            return self._validations[name]
+        import great_expectations as gx
+
+        if self._datasource is None:  # once: replacing it would drop the suites registered before
             self._datasource = context.data_sources.add_or_update_pandas("xxgk")
         datasource = self._datasource
-        asset = next((a for a in datasource.assets if a.name == rule.sql_name), None) or (
-            datasource.add_dataframe_asset(name=rule.sql_name)
+        asset = next((a for a in datasource.assets if a.name == asset_name), None) or (
+            datasource.add_dataframe_asset(name=asset_name)
         )
         batch_definition = next((b for b in asset.batch_definitions if b.name == "all_reports"), None) or (
             asset.add_batch_definition_whole_dataframe("all_reports")
         )
         suite = context.suites.add_or_update(
-            gx.ExpectationSuite(
-                name=f"xxgk.{rule.id}",
-                expectations=[getattr(gxe, name)(**kwargs) for name, kwargs in expectation_specs(rule)],
-                meta={"notes": {"format": "markdown",
-                                "content": [f"**{rule.id}** ({rule.severity}): {rule.description}"]}},
-            )
+            gx.ExpectationSuite(name=name, expectations=expectations,
+                                meta={"notes": {"format": "markdown", "content": [notes]}})
         )  # fmt: skip
         definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"xxgk.{rule.id}", data=batch_definition, suite=suite)
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
         )
-        checkpoint = None
-        if self._keep:
-            checkpoint = context.checkpoints.add_or_update(
+        kept = None
+        if checkpoint:
+            kept = context.checkpoints.add_or_update(
                 gx.Checkpoint(
-                    name=f"xxgk.{rule.id}",
+                    name=name,
                     validation_definitions=[definition],
                     actions=[],  # the site is built once for the suites rebuilt (build_data_docs)
                     result_format=RESULT_FORMAT,
                 )
             )
-        self._validations[rule.id] = (definition, checkpoint)
-        return definition, checkpoint
+        self._validations[name] = (definition, kept)
+        return definition, kept
 
-    def _unexpected(self, rule: Rule, judged: pl.DataFrame) -> tuple[set[int], Any]:
-        """The rows of `judged` that GX finds unexpected under the rule's suite."""
+    def _rejected_by_rule_suite(self, rule: Rule, judged: pl.DataFrame) -> tuple[set[int], Any]:
+        """The rows of `judged` that GX rejects under the rule's suite (and the kept result's identifier)."""
         definition, checkpoint = self._validation(rule)
         # Decimal values would reach GX's result serialiser, which inspects the call stack for each one.
-        judged = judged.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
-        data = {"dataframe": judged.to_pandas()}
-        if checkpoint is not None:
-            identifier, outcome = next(iter(checkpoint.run(batch_parameters=data).run_results.items()))
-        else:
-            # Most frames pass: a pass/fail answer costs half of one listing the rejected rows, which is
-            # asked for only when something failed. (Every expectation here judges each row on its own,
-            # with no `mostly`: the suite passes exactly when no row is rejected.)
-            identifier, outcome = None, definition.run(batch_parameters=data, result_format=PASS_FAIL_FORMAT)
-            if not outcome.success:
-                outcome = definition.run(batch_parameters=data, result_format=RESULT_FORMAT)
-            # GX keeps every result in the context's results store (in memory here): a judge serving a
-            # long-lived process would hold every validation it ever ran. The verdicts are read below.
-            store = self._context.validation_results_store
-            for key in store.list_keys():
-                store.remove_key(key)
-        rejected = {
-            int(index[VERDICT_ROW])
-            for result in outcome.results
-            for index in (result.result.get("unexpected_index_list") or [])
-        }
-        return rejected, identifier
+        data = judged.with_columns(pl.col(pl.Decimal).cast(pl.Float64)).to_pandas()
+        if checkpoint is None:
+            return self._rejected(definition, data, RESULT_FORMAT), None
+        identifier, outcome = next(iter(checkpoint.run(batch_parameters={"dataframe": data}).run_results.items()))
+        return _rejected_rows(outcome.results), identifier
+
+    def _rejected_by_run_suite(self, routed: pl.DataFrame) -> set[int]:
+        """The rows of a routed frame that GX rejects under the run suite. Most frames pass, and a
+        pass/fail answer costs half of one listing the rejected rows: the suite is asked whether each
+        expectation holds, and only those that do not are asked again for their rejected rows. (Every
+        expectation here judges each row on its own, with no `mostly`: it holds exactly when it rejects
+        no row.) Validating a batch keeps no result in the context's results store."""
+        definition = self._run_validation()
+        rejected: set[int] = set()
+        for first in range(0, routed.height, ROWS_PER_VALIDATION):
+            data = routed.slice(first, ROWS_PER_VALIDATION).to_pandas()
+            batch = definition.data.get_batch(batch_parameters={"dataframe": data})
+            for held in _checked(batch.validate(definition.suite, result_format=PASS_FAIL_FORMAT).results):
+                if not held.success:
+                    rejected |= _rejected_rows([batch.validate(held.expectation, result_format=ROW_FORMAT)])
+        return rejected
+
+    def _rejected(self, definition: Any, data: Any, listing: dict[str, Any]) -> set[int]:
+        """The rows GX rejects under a rule's suite, asking first only whether the frame passes (as
+        `_rejected_by_run_suite`)."""
+        outcome = definition.run(batch_parameters={"dataframe": data}, result_format=PASS_FAIL_FORMAT)
+        if not outcome.success:
+            outcome = definition.run(batch_parameters={"dataframe": data}, result_format=listing)
+        # GX keeps every result in the context's results store (in memory here): a judge serving a
+        # long-lived process would hold every validation it ever ran. The verdicts are read below.
+        store = self._context.validation_results_store
+        for key in store.list_keys():
+            store.remove_key(key)
+        return _rejected_rows(outcome.results)
+
+
+class JudgingError(RuntimeError):
+    """GX could not evaluate an expectation: its rows are neither passed nor failed, and the run stops
+    rather than store verdicts it did not reach."""
+
+
+def _checked(results: list[Any]) -> list[Any]:
+    """Expectation results, each evaluated (an expectation that raised inside GX fails with no rejected
+    row listed, which would read as a pass)."""
+    for result in results:
+        info = result.exception_info or {}
+        raised = (
+            [info]
+            if info.get("raised_exception")
+            else [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
+        )
+        if raised:
+            config = result.expectation_config
+            raise JudgingError(
+                f"GX could not evaluate {config.type} {config.kwargs}: {raised[0].get('exception_message')}"
+            )
+    return results
+
+
+def _assessable(rule: Rule, frame: pl.DataFrame, first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rule frame numbered (`verdict_row`, from `first`), and the rows GX judges: those the SQL
+    marks assessable with a value in every column the rule's expectations compare."""
+    needed = [pl.col("assessable").fill_null(False), *(pl.col(c).is_not_null() for c in judged_columns(rule))]
+    numbered = frame.with_row_index(VERDICT_ROW, offset=first)
+    return numbered, numbered.filter(pl.all_horizontal(needed))
+
+
+def _with_verdicts(numbered: pl.DataFrame, judged: pl.DataFrame, rejected: set[int]) -> pl.DataFrame:
+    """The rule frame with `passed`: false where rejected, true where judged otherwise, null elsewhere."""
+    judged_rows = judged[VERDICT_ROW]
+    passed = (
+        pl.when(pl.col(VERDICT_ROW).is_in(judged_rows.implode()))
+        .then(~pl.col(VERDICT_ROW).is_in(pl.Series(sorted(rejected), dtype=judged_rows.dtype).implode()))
+        .otherwise(None)
+    )
+    return numbered.with_columns(passed.alias("passed")).drop(VERDICT_ROW)
+
+
+def _rejected_rows(results: list[Any]) -> set[int]:
+    """The `verdict_row` of every row the expectation results list as unexpected."""
+    return {
+        int(index[VERDICT_ROW])
+        for result in _checked(results)
+        for index in (result.result.get("unexpected_index_list") or [])
+    }
 
 
 @cache

@@ -17,7 +17,6 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 import duckdb
 import polars as pl
@@ -26,8 +25,9 @@ from pipeline.rules import HARD, RULES, Rule
 from pipeline.sql import load_sql, statements
 from pipeline.warehouse import insert, load_regions, transaction
 
-# The judge: a rule frame in, the same frame with `passed` (true, false, or null: not assessable) out.
-Judge = Callable[[Rule, pl.DataFrame], pl.DataFrame]
+# The judge: rule frames in, each with `passed` (true, false, or null: not assessable) out. A run hands
+# it a batch of reports' frames of every rule at once (GX's cost is per validation, hardly per row).
+Judge = Callable[[dict[Rule, pl.DataFrame]], dict[Rule, pl.DataFrame]]
 
 # What a stored verdict rests on: a cross-report scope whose quantities and details are unchanged keeps it.
 _SAME_GROUNDS = (
@@ -81,16 +81,15 @@ def judge_warehouse(
         if full:
             con.execute("delete from dq_results")
         con.execute("create or replace temp table touched_reports as select source_file from judged_reports")
-        for rule in RULES:
-            if rule.cross_report:
-                _judge_cross_report(con, rule, judge, run, full)
+        # The cross-report rules' changed scopes are judged with the first batch, or alone.
+        frames = {rule: _changed_scopes(con, rule, run, full) for rule in RULES if rule.cross_report}
         for first in range(0, run.reports, batch_reports):
             # every report in one batch: nothing to filter
             batch = None if full and run.reports <= batch_reports else _batch_files(con, first, batch_reports)
-            for rule in RULES:
-                if not rule.cross_report:
-                    quantities = partial(_batch_frame, con, rule, batch)
-                    _store(con, rule, _timed_judge(run, rule, judge, quantities))
+            frames |= {rule: _batch_frame(con, rule, batch, run) for rule in RULES if not rule.cross_report}
+            _store(con, _judged(run, judge, frames))  # one validation and one insert for the batch
+            frames = {}
+        _store(con, _judged(run, judge, frames))
         for rule in RULES:
             if rule.severity == HARD:
                 con.execute(load_sql("attribute_failures"), {"rule_id": rule.id, "rule_table": rule.table})
@@ -109,69 +108,78 @@ def _batch_files(con: duckdb.DuckDBPyConnection, first: int, size: int) -> list[
     ).fetchall()]  # fmt: skip
 
 
-def _batch_frame(con: duckdb.DuckDBPyConnection, rule: Rule, batch: list[str] | None) -> pl.DataFrame:
+def _batch_frame(con: duckdb.DuckDBPyConnection, rule: Rule, batch: list[str] | None, run: JudgingRun) -> pl.DataFrame:
     """A per-report rule's quantities for a batch of reports (None: every report). The reports are a
     list parameter, not a join: DuckDB pushes a filter on `source_file` through the rule's grouping
     down to the table scans, so a batch costs what its reports hold, where a semi join computed the
     rule over the whole warehouse for every batch."""
     if batch is None:
-        return con.sql(load_sql(rule.sql_name)).pl()
-    return con.sql(
-        f"select * from ({load_sql(rule.sql_name)}) where list_contains($batch, source_file)",
-        params={"batch": batch},
-    ).pl()
+        return _quantities(con, run, load_sql(rule.sql_name))
+    sql = f"select * from ({load_sql(rule.sql_name)}) where list_contains($batch, source_file)"
+    return _quantities(con, run, sql, {"batch": batch})
 
 
-def _timed_judge(
-    run: JudgingRun, rule: Rule, judge: Judge, quantities: Callable[[], pl.DataFrame]
-) -> pl.DataFrame:
+def _quantities(con: duckdb.DuckDBPyConnection, run: JudgingRun, sql: str, params: dict | None = None) -> pl.DataFrame:
     started = time.perf_counter()
-    frame = quantities()
-    judged = time.perf_counter()
-    run.seconds_sql += judged - started
-    verdicts = judge(rule, frame) if frame.height else frame.with_columns(passed=pl.lit(None, pl.Boolean))
-    run.seconds_judge += time.perf_counter() - judged
-    run.scopes[rule.id] = run.scopes.get(rule.id, 0) + frame.height
-    return verdicts
+    frame = con.sql(sql, params=params).pl()
+    run.seconds_sql += time.perf_counter() - started
+    return frame
 
 
-def _judge_cross_report(con: duckdb.DuckDBPyConnection, rule: Rule, judge: Judge, run: JudgingRun, full: bool) -> None:
-    """A cross-report rule over the whole warehouse: only scopes whose grounds (quantities, details)
-    differ from the stored verdicts' are judged; stored verdicts whose grounds are gone are deleted, and
-    their reports' counts recounted."""
-    fresh = con.sql(load_sql(rule.sql_name)).pl()
+def _judged(run: JudgingRun, judge: Judge, frames: dict[Rule, pl.DataFrame]) -> list[pl.DataFrame]:
+    """The verdicts of these rule frames, judged together, each in the shape of `dq_results`."""
+    started = time.perf_counter()
+    verdicts = judge({rule: frame for rule, frame in frames.items() if frame.height})
+    run.seconds_judge += time.perf_counter() - started
+    for rule, frame in frames.items():
+        run.scopes[rule.id] = run.scopes.get(rule.id, 0) + frame.height
+    return [
+        frame.select(
+            "source_file",
+            pl.lit(rule.id).alias("rule_id"),
+            pl.lit(rule.severity).alias("severity"),
+            "scope",
+            pl.col("passed").cast(pl.Boolean),
+            pl.col("observed").cast(pl.Float64),
+            pl.col("expected").cast(pl.Float64),
+            "details",
+        )
+        for rule, frame in verdicts.items()
+    ]
+
+
+def _changed_scopes(con: duckdb.DuckDBPyConnection, rule: Rule, run: JudgingRun, full: bool) -> pl.DataFrame:
+    """A cross-report rule over the whole warehouse: the scopes whose grounds (quantities, details)
+    differ from the stored verdicts', to be judged (every scope when judging everything); stored
+    verdicts whose grounds are gone are deleted, and their reports' counts recounted."""
+    fresh = _quantities(con, run, load_sql(rule.sql_name))
     if full:
-        _store(con, rule, _timed_judge(run, rule, judge, lambda: fresh))
-        return
+        return fresh
     con.register("fresh_rule", fresh.to_arrow())
     try:
-        changed = _timed_judge(run, rule, judge, lambda: con.sql(
+        changed = _quantities(
+            con,
+            run,
             f"select * from fresh_rule as f where not exists "
             f"(select 1 from dq_results as d where d.rule_id = $rule_id and {_SAME_GROUNDS})",
-            params={"rule_id": rule.id}).pl())  # fmt: skip
+            {"rule_id": rule.id},
+        )
         stale = f"rule_id = $rule_id and not exists (select 1 from fresh_rule as f where {_SAME_GROUNDS})"
         con.execute(f"insert into touched_reports select distinct source_file from dq_results as d where {stale}",
                     {"rule_id": rule.id})  # fmt: skip
         con.execute(f"delete from dq_results as d where {stale}", {"rule_id": rule.id})
     finally:
         con.unregister("fresh_rule")
-    _store(con, rule, changed)
+    return changed
 
 
-def _store(con: duckdb.DuckDBPyConnection, rule: Rule, verdicts: pl.DataFrame) -> None:
-    """Insert one rule's verdicts; their reports' counts are recounted."""
-    if not verdicts.height:
+def _store(con: duckdb.DuckDBPyConnection, verdicts: list[pl.DataFrame]) -> None:
+    """Insert rules' verdicts (in the shape of `dq_results`) in one statement; their reports' counts
+    are recounted."""
+    frames = [v for v in verdicts if v.height]
+    if not frames:
         return
-    rows = verdicts.select(
-        "source_file",
-        pl.lit(rule.id).alias("rule_id"),
-        pl.lit(rule.severity).alias("severity"),
-        "scope",
-        pl.col("passed").cast(pl.Boolean),
-        pl.col("observed").cast(pl.Float64),
-        pl.col("expected").cast(pl.Float64),
-        "details",
-    )
+    rows = pl.concat(frames)
     insert(con, "dq_results", rows)
     con.register("judged_rows", rows.select("source_file").unique().to_arrow())
     try:

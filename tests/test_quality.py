@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from expectations.suites import JUDGE_VERSION, Judge, validate
+from expectations.suites import JUDGE_VERSION, Judge, JudgingError
 from pipeline import quality, warehouse
 from pipeline.reviews import ReviewFileError, load_reviews
 from pipeline.rules import RULES
@@ -17,8 +17,6 @@ from tests.conftest import SEED_DIR, materialize_into
 SEED_001 = "001_1bd61549078e1a1a.txt"
 
 
-def judge(rule, frame):  # type: ignore[no-untyped-def]
-    return validate(rule, frame).verdicts
 ORG = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other")
 
 
@@ -114,7 +112,7 @@ def test_report_quality_is_recounted_with_the_verdicts(
             "reviews:\n  - report: 002_06f53fae4bd534e1.txt\n    rule: H2\n    verdict: dismissed\n", "utf-8"
         )
         assert warehouse.load_reviews(con, load_reviews(reviews))
-        run = quality.judge_warehouse(con, judge, JUDGE_VERSION, reviews_changed=True)
+        run = quality.judge_warehouse(con, Judge().verdicts, JUDGE_VERSION, reviews_changed=True)
         assert (run.full, run.reports) == (False, 0)  # no verdict judged again: only the counts change
         row = con.execute(
             "select hard_failed, confirmed, dismissed from v_report_scorecard"
@@ -154,22 +152,63 @@ def test_s13_region_report_vs_the_bodies_inside_it(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def _frame(**columns: list) -> pl.DataFrame:  # type: ignore[type-arg]
+    n = len(next(iter(columns.values())))
+    return pl.DataFrame({"source_file": ["a.txt"] * n, "scope": [f"s{i}" for i in range(n)], **columns,
+                         "details": [""] * n})  # fmt: skip
+
+
 def test_one_judge_serves_many_validations_and_keeps_none() -> None:
     """The judge a long-lived process keeps (`xxgk watch`) answers every validation alike, failing rows
     named, and holds none of GX's results afterwards (they would pile up run after run)."""
     rule = next(r for r in RULES if r.id == "H2")
-    frame = pl.DataFrame(
-        {
-            "source_file": ["a.txt", "a.txt", "b.txt"],
-            "scope": ["row 一", "row 二", "row 一"],
-            "observed": [3.0, 5.0, None],
-            "expected": [3.0, 4.0, 1.0],
-            "assessable": [True, True, False],
-            "details": ["", "", ""],
-        }
-    )
+    frame = _frame(observed=[3.0, 5.0, None], expected=[3.0, 4.0, 1.0], assessable=[True, True, False])
     judge = Judge()
     for _ in range(3):
-        assert judge.verdicts(rule, frame)["passed"].to_list() == [True, False, None]
-        assert judge.verdicts(rule, frame.head(1))["passed"].to_list() == [True]
+        assert judge.verdicts({rule: frame})[rule]["passed"].to_list() == [True, False, None]
+        assert judge.verdicts({rule: frame.head(1)})[rule]["passed"].to_list() == [True]
     assert judge._context.validation_results_store.list_keys() == []
+
+
+def test_rules_judged_together_get_their_own_suites_verdicts() -> None:
+    """A run judges every rule's frame in one validation of the run suite, each expectation over its own
+    columns: each scope gets the verdict its rule's own suite gives it, whatever the other rules hold
+    in the same columns (H5's observed above expected fails H5 only; D4 expects nulls that H2 rejects)."""
+    by_id = {r.id: r for r in RULES}
+    frames = {
+        by_id["H2"]: _frame(observed=[3.0, 5.0, None, 2.0], expected=[3.0, 4.0, 1.0, None],
+                            assessable=[True, True, False, True]),
+        by_id["H5"]: _frame(observed=[3.0, 5.0, 1.0], expected=[3.0, 4.0, 2.0], assessable=[True, True, True]),
+        by_id["D1"]: _frame(observed=[1.0, -1.0, 2.0, 3.0], fraction=[0.0, 0.0, 0.5, None],
+                            assessable=[True, True, True, True]),
+        by_id["D4"]: _frame(observed=[None, 7.0], assessable=[True, True]),
+        by_id["C1"]: _frame(observed=[1.0, 1.0, 2.0], expected=[1.0, 1.0, 1.0], in_order=[True, False, True],
+                            assessable=[True, True, True]),
+        by_id["C3"]: _frame(semantic=["number", "zero", "dash", None], assessable=[True, True, True, True]),
+        by_id["S11"]: _frame(duplicate_of=[None, "b.txt"], assessable=[True, True]),
+    }  # fmt: skip
+    together = Judge().verdicts(frames)
+    assert {rule.id: together[rule]["passed"].to_list() for rule in frames} == {
+        "H2": [True, False, None, None],
+        "H5": [True, False, True],
+        "D1": [True, False, False, None],
+        "D4": [True, False],
+        "C1": [True, False, False],
+        "C3": [True, True, False, None],
+        "S11": [True, False],
+    }
+    alone = Judge()
+    for rule, frame in frames.items():
+        assert together[rule].equals(alone.validate(rule, frame).verdicts), rule.id
+        assert together[rule].drop("passed").equals(frame), rule.id
+
+
+def test_an_expectation_gx_cannot_evaluate_stops_the_judge() -> None:
+    """GX fails an expectation that raised (text where H6 compares numbers) without listing a rejected
+    row: read naively, every scope would pass. The judge says what went wrong instead."""
+    rule = next(r for r in RULES if r.id == "H6")
+    frame = _frame(observed=["x", "3"], assessable=[True, True])
+    with pytest.raises(JudgingError, match="could not evaluate expect_column_values_to_be_between"):
+        Judge().verdicts({rule: frame})
+    with pytest.raises(JudgingError, match="could not evaluate expect_column_values_to_be_between"):
+        Judge().validate(rule, frame)
