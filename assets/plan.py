@@ -169,12 +169,12 @@ def materialize_plan(
 
 def prepare_process(settings: Settings) -> None:
     """Load now what a run otherwise loads on first use, for a process that runs many times (`xxgk
-    watch`): the judge (GX's import, its context, every rule's suite registered), jieba's dictionaries,
-    and the judge of an existing Data Docs site."""
+    watch`): the judge (GX's import, its context, the run suite registered), jieba's dictionaries,
+    and the judge of an existing Data Docs site (every rule's suite registered)."""
     from expectations.suites import docs_judge, run_judge
     from pipeline.narrative.segmenter import tokenizer
 
     run_judge().prepare()
     tokenizer().initialize()
     if settings.data_docs_index.exists():
-        docs_judge(settings.gx_root).prepare()
+        docs_judge(settings.gx_root)

@@ -461,13 +461,16 @@ _DOCS_JUDGES_KEPT = 4
 
 def docs_judge(root: Path) -> Judge:
     """The judge keeping results for the Data Docs site under `root`, made once per process and root (a
-    file context and its registered checkpoints cost more than a small run's validations); made again
-    when the project folder it wrote is gone."""
+    file context and its registered checkpoints cost more than a small run's validations), every
+    rule's suite registered; made again when the project folder it wrote is gone."""
     judge = _DOCS_JUDGES.get(root)
     if judge is None or not (root / "gx" / "great_expectations.yml").exists():
         while len(_DOCS_JUDGES) >= _DOCS_JUDGES_KEPT:
             _DOCS_JUDGES.pop(next(iter(_DOCS_JUDGES)))
         judge = _DOCS_JUDGES[root] = Judge(root)
+        # Every suite registered now: one registered on first use, in a later run, would cost that run
+        # 0.1–0.2 s of GX saving its configuration.
+        judge.prepare()
     return judge
 
 

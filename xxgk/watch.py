@@ -52,19 +52,22 @@ def run_now(settings: Settings, instance, verbose: bool = False) -> str:  # type
     plan = plan_run(settings, instance, not settings.data_docs_index.exists())
     if plan.empty:
         return plan.reason
-    result = materialize_plan(settings, instance, plan, verbose)
-    seconds = time.perf_counter() - started
-    if instance.is_ephemeral:
-        # Without DAGSTER_HOME nobody can look at the run, and an ephemeral instance would keep every
-        # event of every run in memory for as long as the watcher lives: the line below is its record.
-        instance.delete_run(result.run_id)
-    if not result.success:
-        raise RunFailed(f"run failed after {seconds:.1f} s ({plan.reason}); -v shows every step")
-    con = warehouse.connect(settings.warehouse, read_only=True, wait_seconds=settings.lock_wait_seconds)
-    try:
-        return f"{plan.reason}: {one_line(con)} (run {seconds:.1f} s)"
-    finally:
-        con.close()
+    # The run's steps and its line share one opening of the warehouse (warehouse.held_open).
+    with warehouse.held_open(settings.warehouse, settings.lock_wait_seconds):
+        result = materialize_plan(settings, instance, plan, verbose)
+        seconds = time.perf_counter() - started
+        if instance.is_ephemeral:
+            # Without DAGSTER_HOME nobody can look at the run, and an ephemeral instance would keep
+            # every event of every run in memory for as long as the watcher lives: the line below is
+            # its record.
+            instance.delete_run(result.run_id)
+        if not result.success:
+            raise RunFailed(f"run failed after {seconds:.1f} s ({plan.reason}); -v shows every step")
+        con = warehouse.connect(settings.warehouse, read_only=True)
+        try:
+            return f"{plan.reason}: {one_line(con)} (run {seconds:.1f} s)"
+        finally:
+            con.close()
 
 
 def watch(
