@@ -177,4 +177,4 @@ def prepare_process(settings: Settings) -> None:
     run_judge().prepare()
     tokenizer().initialize()
     if settings.data_docs_index.exists():
-        docs_judge(settings.gx_root)
+        docs_judge(settings.gx_root).prepare()

@@ -90,9 +90,10 @@ def judge_warehouse(
             _store(con, _judged(run, judge, frames))  # one validation and one insert for the batch
             frames = {}
         _store(con, _judged(run, judge, frames))
-        for rule in RULES:
-            if rule.severity == HARD:
-                con.execute(load_sql("attribute_failures"), {"rule_id": rule.id, "rule_table": rule.table})
+        hard = [rule for rule in RULES if rule.severity == HARD]
+        con.execute(
+            load_sql("attribute_failures"), {"rule_ids": [r.id for r in hard], "rule_tables": [r.table for r in hard]}
+        )
         if full or reviews_changed:
             con.execute("create or replace temp table touched_reports as select source_file from reports")
         for stmt in statements("count_report_verdicts"):
