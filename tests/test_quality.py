@@ -212,3 +212,24 @@ def test_an_expectation_gx_cannot_evaluate_stops_the_judge() -> None:
         Judge().verdicts({rule: frame})
     with pytest.raises(JudgingError, match="could not evaluate expect_column_values_to_be_between"):
         Judge().validate(rule, frame)
+
+
+def test_a_later_judge_reads_the_suites_a_data_docs_project_holds(tmp_path: Path) -> None:
+    """A process's Data Docs judge registers a rule's suite, validation definition and checkpoint in the
+    GX project on disk; a later process's judge (another `xxgk run`) reads them as they are instead of
+    saving them again, keeps the project's datasource when it registers another rule (replacing it
+    would drop the first rule's asset), and validates alike."""
+    by_id = {r.id: r for r in RULES}
+    frame = _frame(observed=[3.0, 5.0], expected=[3.0, 4.0], assessable=[True, True])
+    first = Judge(tmp_path).validate(by_id["H2"], frame)
+    stored = [tmp_path / "gx" / p for p in ("expectations/xxgk/H2.json", "validation_definitions/xxgk.H2.json",
+                                            "checkpoints/xxgk.H2.json")]  # fmt: skip
+    written = [p.stat().st_mtime_ns for p in stored]
+    later = Judge(tmp_path)
+    again = later.validate(by_id["H2"], frame)
+    later.validate(by_id["H3"], frame)
+    assert [p.stat().st_mtime_ns for p in stored] == written
+    assert again.verdicts.equals(first.verdicts) and again.verdicts["passed"].to_list() == [True, False]
+    assert again.identifier is not None and again.identifier != first.identifier
+    project = (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8")
+    assert "rule_h2:" in project and "rule_h3:" in project
