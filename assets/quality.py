@@ -22,7 +22,9 @@ DOCS_STATE = "xxgk_docs_state.json"  # beside the GX project: the failing digest
         dg.AssetCheckSpec(
             f"rule_{rule.id}",
             asset="dq_results",
-            description=f"{rule.id} ({rule.severity}): {rule.description} Judged by the GX suite xxgk.{rule.id}.",
+            description=(
+                f"{rule.id} ({rule.severity}): {rule.description} Judged by its GX expectations (suite xxgk.{rule.id})."
+            ),
         )
         for rule in RULES
     ],
@@ -33,12 +35,13 @@ def dq_results(
     """Rule verdicts: one row per report × rule × scope (column, row, block or cell).
 
     Each rule's SQL (`sql/rule_*.sql`) computes quantities per scope and whether it can be assessed; the
-    rule's GX suite (`expectations/suites.py`) judges the assessable scopes, and its verdicts are what
-    this table stores: `passed` true or false, NULL where a needed cell is blank or absent. A run judges
-    only what changed (new or reloaded reports; for the cross-report rules S1, S11 and S13, scopes
-    whose quantities changed). Failed hard rules are attributed to the source, the extraction or an
-    ambiguity; reviewer verdicts from data/reviews.yaml are applied in `report_quality`. Each rule's
-    check reports the stored verdicts over the whole warehouse.
+    rule's GX expectations (`expectations/suites.py`) judge the assessable scopes, every rule's frame of
+    a batch of reports in one validation, and their verdicts are what this table stores: `passed` true
+    or false, NULL where a needed cell is blank or absent. A run judges only what changed (new or
+    reloaded reports; for the cross-report rules S1, S11 and S13, scopes whose quantities changed).
+    Failed hard rules are attributed to the source, the extraction or an ambiguity; reviewer verdicts
+    from data/reviews.yaml are applied in `report_quality`. Each rule's check reports the stored
+    verdicts over the whole warehouse.
     """
     from expectations.suites import JUDGE_VERSION, run_judge
 

@@ -178,3 +178,30 @@ def test_a_failed_run_is_said_and_tried_again(tmp_path: Path, monkeypatch: pytes
         "rules failing: none (run "
     )
     assert len(lines) == 3
+
+
+def _open_elsewhere(path: Path) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    """Open the warehouse for writing from another process."""
+    return subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(path)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_run_holds_the_warehouse_open_and_releases_it(tmp_path: Path) -> None:
+    """During a watcher's run every connection (read-only ones too) shares one opening of the warehouse,
+    which another process cannot open for writing; once the run is over, it can."""
+    from pipeline import warehouse as wh
+
+    path = tmp_path / "warehouse.duckdb"
+    with wh.held_open(path):
+        writer = wh.connect(path)
+        writer.execute("create table t as select 1 as x")
+        writer.close()
+        reader = wh.connect(path, read_only=True)
+        assert reader.execute("select x from t").fetchall() == [(1,)]
+        reader.close()
+        busy = _open_elsewhere(path)
+        assert busy.returncode != 0 and "lock" in busy.stderr.lower()
+    assert _open_elsewhere(path).returncode == 0
+    assert duckdb.connect(str(path), read_only=True).execute("select x from t").fetchall() == [(1,)]
