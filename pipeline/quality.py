@@ -89,7 +89,7 @@ def judge_warehouse(
             frames |= {rule: _batch_frame(con, rule, batch, run) for rule in RULES if not rule.cross_report}
             _store(con, _judged(run, judge, frames))  # one validation and one insert for the batch
             frames = {}
-        _store(con, _judged(run, judge, frames))
+        _store(con, _judged(run, judge, frames))  # the cross-report scopes alone when no report is judged
         hard = [rule for rule in RULES if rule.severity == HARD]
         con.execute(
             load_sql("attribute_failures"), {"rule_ids": [r.id for r in hard], "rule_tables": [r.table for r in hard]}
@@ -121,6 +121,7 @@ def _batch_frame(con: duckdb.DuckDBPyConnection, rule: Rule, batch: list[str] | 
 
 
 def _quantities(con: duckdb.DuckDBPyConnection, run: JudgingRun, sql: str, params: dict | None = None) -> pl.DataFrame:
+    """A rule query's frame, its time counted in the run's."""
     started = time.perf_counter()
     frame = con.sql(sql, params=params).pl()
     run.seconds_sql += time.perf_counter() - started
