@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from expectations.suites import JUDGE_VERSION, Judge, JudgingError
+from expectations.suites import JUDGE_VERSION, Judge, JudgingError, docs_judge
 from pipeline import quality, warehouse
 from pipeline.reviews import ReviewFileError, load_reviews
 from pipeline.rules import RULES
@@ -233,3 +233,11 @@ def test_a_later_judge_reads_the_suites_a_data_docs_project_holds(tmp_path: Path
     assert again.identifier is not None and again.identifier != first.identifier
     project = (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8")
     assert "rule_h2:" in project and "rule_h3:" in project
+
+
+def test_a_new_data_docs_project_holds_every_rules_suite(tmp_path: Path) -> None:
+    """The Data Docs judge of a new project registers every rule's suite at once: a rule with no scopes
+    yet is listed too, and no later run pays for registering it."""
+    docs_judge(tmp_path)
+    checkpoints = sorted(p.name for p in (tmp_path / "gx" / "checkpoints").iterdir())
+    assert checkpoints == sorted(f"xxgk.{r.id}.json" for r in RULES)
