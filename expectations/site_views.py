@@ -19,7 +19,10 @@ BYTECODE_FOLDER = "jinja_bytecode"  # under the project's uncommitted/ folder
 
 
 class _CachedTemplates:
-    def _use_bytecode_cache(self, bytecode_cache_dir: str | None) -> None:
+    """A GX view whose Jinja environment keeps compiled templates in `bytecode_cache_dir`."""
+
+    def __init__(self, bytecode_cache_dir: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[call-arg]
         if bytecode_cache_dir:
             Path(bytecode_cache_dir).mkdir(parents=True, exist_ok=True)
             self.env.bytecode_cache = FileSystemBytecodeCache(bytecode_cache_dir)  # type: ignore[attr-defined]
@@ -28,17 +31,9 @@ class _CachedTemplates:
 class CachedPageView(_CachedTemplates, DefaultJinjaPageView):
     """GX's page view (suite and validation pages) with its templates' bytecode cached on disk."""
 
-    def __init__(self, bytecode_cache_dir: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._use_bytecode_cache(bytecode_cache_dir)
-
 
 class CachedIndexPageView(_CachedTemplates, DefaultJinjaIndexPageView):
     """GX's index page view with its templates' bytecode cached on disk."""
-
-    def __init__(self, bytecode_cache_dir: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._use_bytecode_cache(bytecode_cache_dir)
 
 
 def site_config(project_dir: Path, current: dict[str, Any]) -> dict[str, Any]:

@@ -411,38 +411,31 @@ class Judge:
         # Decimal values would reach GX's result serialiser, which inspects the call stack for each one.
         data = judged.with_columns(pl.col(pl.Decimal).cast(pl.Float64)).to_pandas()
         if checkpoint is None:
-            return self._rejected(definition, data, RESULT_FORMAT), None
+            return _rejected_in(definition, data, RESULT_FORMAT), None
         identifier, outcome = next(iter(checkpoint.run(batch_parameters={"dataframe": data}).run_results.items()))
         return _rejected_rows(outcome.results), identifier
 
     def _rejected_by_run_suite(self, routed: pl.DataFrame) -> set[int]:
-        """The rows of a routed frame that GX rejects under the run suite. Most frames pass, and a
-        pass/fail answer costs half of one listing the rejected rows: the suite is asked whether each
-        expectation holds, and only those that do not are asked again for their rejected rows. (Every
-        expectation here judges each row on its own, with no `mostly`: it holds exactly when it rejects
-        no row.) Validating a batch keeps no result in the context's results store."""
+        """The rows of a routed frame that GX rejects under the run suite, ROWS_PER_VALIDATION at a time."""
         definition = self._run_validation()
         rejected: set[int] = set()
         for first in range(0, routed.height, ROWS_PER_VALIDATION):
-            data = routed.slice(first, ROWS_PER_VALIDATION).to_pandas()
-            batch = definition.data.get_batch(batch_parameters={"dataframe": data})
-            for held in _checked(batch.validate(definition.suite, result_format=PASS_FAIL_FORMAT).results):
-                if not held.success:
-                    rejected |= _rejected_rows([batch.validate(held.expectation, result_format=ROW_FORMAT)])
+            rejected |= _rejected_in(definition, routed.slice(first, ROWS_PER_VALIDATION).to_pandas(), ROW_FORMAT)
         return rejected
 
-    def _rejected(self, definition: Any, data: Any, listing: dict[str, Any]) -> set[int]:
-        """The rows GX rejects under a rule's suite, asking first only whether the frame passes (as
-        `_rejected_by_run_suite`)."""
-        outcome = definition.run(batch_parameters={"dataframe": data}, result_format=PASS_FAIL_FORMAT)
-        if not outcome.success:
-            outcome = definition.run(batch_parameters={"dataframe": data}, result_format=listing)
-        # GX keeps every result in the context's results store (in memory here): a judge serving a
-        # long-lived process would hold every validation it ever ran. The verdicts are read below.
-        store = self._context.validation_results_store
-        for key in store.list_keys():
-            store.remove_key(key)
-        return _rejected_rows(outcome.results)
+
+def _rejected_in(definition: Any, data: Any, listing: dict[str, Any]) -> set[int]:
+    """The rows of `data` that GX rejects under the definition's suite. Most frames pass, and a pass/fail
+    answer costs half of one listing the rejected rows: the suite is asked whether each expectation
+    holds, and only those that do not are asked again for their rejected rows, in `listing`'s format.
+    (Every expectation here judges each row on its own, with no `mostly`: it holds exactly when it
+    rejects no row.) Validating a batch keeps no result in the context's results store."""
+    batch = definition.data.get_batch(batch_parameters={"dataframe": data})
+    rejected: set[int] = set()
+    for held in _checked(batch.validate(definition.suite, result_format=PASS_FAIL_FORMAT).results):
+        if not held.success:
+            rejected |= _rejected_rows([batch.validate(held.expectation, result_format=listing)])
+    return rejected
 
 
 class JudgingError(RuntimeError):
